@@ -1,0 +1,101 @@
+"""Bronze: landing files of each entity, rows as they arrived, full history kept.
+
+One asset per entity. A run over a partition window loads every landing file
+of that entity whose business date falls in the window, then archives it.
+"""
+
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetsDefinition,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from retail_assets.assets.metadata import column_schema
+from retail_assets.entities import ENTITIES, Entity
+from retail_assets.ingestion.landing_loads import load_files_to_bronze
+from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.partitions import daily_partitions
+from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+from retail_assets.warehouse.table_schemas import bronze_schema
+
+OWNERS = ["team:data-platform"]
+WAREHOUSE_POOL = "warehouse_writes"  # DuckDB allows one writing process: one slot (dagster.yaml)
+
+
+def window_dates(context: AssetExecutionContext):
+    window = context.partition_time_window
+    return window.start.date(), window.end.date()
+
+
+def build_bronze_asset(entity: Entity) -> AssetsDefinition:
+    key = ["bronze", entity.name]
+
+    @asset(
+        key=key,
+        group_name="bronze",
+        partitions_def=daily_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
+        kinds={"python", "duckdb"},
+        owners=OWNERS,
+        description=(
+            f"{entity.description} Raw rows exactly as they arrived (strings), with source file, "
+            "row number, file sha256 and ingestion time; append-only history. Materializing a "
+            "window loads the landing files of those dates and moves them to archive/ (or to "
+            "rejected/ with a reason)."
+        ),
+        check_specs=[
+            AssetCheckSpec(
+                "landing_files_accepted",
+                asset=key,
+                description="Every landing file of the window was readable and had the profile's columns.",
+            )
+        ],
+        metadata={"dagster/column_schema": column_schema(bronze_schema(entity)), "profile_entity": entity.name},
+    )
+    def _bronze(context: AssetExecutionContext, landing: LocalFileStore, warehouse: DuckDBWarehouse):
+        start, end = window_dates(context)
+        outcomes = load_files_to_bronze(landing, warehouse, entity.name, start, end, log=context.log)
+        with warehouse.connect() as conn:
+            window_rows = conn.execute(
+                f"SELECT count(*) FROM bronze.{entity.name} WHERE _partition_date >= ? AND _partition_date < ?",
+                [start, end],
+            ).fetchone()[0]
+        rejected = [o for o in outcomes if o.status == "rejected"]
+        files_table = "\n".join(
+            f"| {o.file} | {o.status} | {o.rows_read} | {o.reason or ''} |" for o in outcomes
+        )
+        return MaterializeResult(
+            metadata={
+                "dagster/partition_row_count": window_rows,
+                "files_loaded": sum(o.status == "bronze" for o in outcomes),
+                "files_duplicate": sum(o.status == "duplicate_file" for o in outcomes),
+                "files_rejected": len(rejected),
+                "rows_appended": sum(o.rows_read for o in outcomes if o.status == "bronze"),
+                "files": MetadataValue.md(
+                    "| file | status | rows | reason |\n|---|---|---|---|\n" + files_table
+                    if outcomes else "_no landing files for this window_"
+                ),
+            },
+            check_results=[
+                AssetCheckResult(
+                    check_name="landing_files_accepted",
+                    passed=not rejected,
+                    severity=AssetCheckSeverity.WARN,
+                    metadata={"rejected_files": MetadataValue.json(
+                        [{"file": o.file, "reason": o.reason} for o in rejected])},
+                )
+            ],
+        )
+
+    return _bronze
+
+
+bronze_assets = [build_bronze_asset(e) for e in ENTITIES.values()]

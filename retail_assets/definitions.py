@@ -1,0 +1,17 @@
+"""The code location: every asset, check, sensor, job and resource of retail-assets."""
+
+from dagster import Definitions
+
+from retail_assets.assets.bronze import bronze_assets
+from retail_assets.assets.silver import silver_assets
+from retail_assets.jobs import landing_ingest_job
+from retail_assets.landing.quarantine import quarantine_landing_files
+from retail_assets.landing.sensor import landing_file_sensor
+from retail_assets.resources import build_resources
+
+defs = Definitions(
+    assets=[*bronze_assets, *silver_assets],
+    jobs=[landing_ingest_job, quarantine_landing_files],
+    sensors=[landing_file_sensor],
+    resources=build_resources(),
+)

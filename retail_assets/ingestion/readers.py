@@ -1,0 +1,118 @@
+"""Read a landing file's bytes into a frame of strings, as the profile describes the format.
+
+Values stay exactly as they arrived (strings; JSON null -> None). A file that
+cannot be read at all raises FileRejected with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from retail_assets.entities import ENTITIES
+from retail_assets.landing.profiles import SourceProfile
+
+
+class FileRejected(ValueError):
+    """The whole file cannot be trusted (unreadable, wrong columns); str() is the reason."""
+
+
+def read_source(content: bytes, profile: SourceProfile) -> pd.DataFrame:
+    """Parse bytes into a frame whose columns are the source's own, all values strings."""
+    if not content.strip():
+        raise FileRejected("file is empty")
+    try:
+        if profile.format == "csv":
+            frame = _read_csv(content, profile)
+        elif profile.format == "xlsx":
+            frame = _read_xlsx(content, profile)
+        elif profile.format == "json":
+            frame = _records_frame(_json_array(content, profile.encoding))
+        else:
+            frame = _records_frame(_ndjson_records(content, profile.encoding))
+    except FileRejected:
+        raise
+    except UnicodeDecodeError as exc:
+        raise FileRejected(f"not valid {profile.encoding} text: {exc.reason} at byte {exc.start}") from None
+    except Exception as exc:  # any parser failure means the file as a whole is unreadable
+        raise FileRejected(f"unreadable as {profile.format}: {type(exc).__name__}: {exc}") from None
+    if frame.empty:
+        raise FileRejected("file has a header but no data rows")
+    return frame
+
+
+def _read_csv(content: bytes, profile: SourceProfile) -> pd.DataFrame:
+    text = content.decode(profile.encoding)  # decode first: a clear error for wrong encodings
+    return pd.read_csv(
+        io.StringIO(text),
+        sep=profile.delimiter,
+        dtype=str,
+        keep_default_na=False,  # "" stays "", "NA" stays "NA": as arrived
+        on_bad_lines="error",
+        engine="c",
+    )
+
+
+def _read_xlsx(content: bytes, profile: SourceProfile) -> pd.DataFrame:
+    frame = pd.read_excel(io.BytesIO(content), sheet_name=profile.sheet or 0, dtype=str, engine="openpyxl")
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _json_array(content: bytes, encoding: str) -> list[dict]:
+    data = json.loads(content.decode(encoding))
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise FileRejected("JSON file must hold an array of objects")
+    return data
+
+
+def _ndjson_records(content: bytes, encoding: str) -> list[dict]:
+    records = []
+    for number, line in enumerate(content.decode(encoding).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FileRejected(f"line {number} is not valid JSON ({exc.msg}); the file may be truncated") from None
+        if not isinstance(record, dict):
+            raise FileRejected(f"line {number} is not a JSON object")
+        records.append(record)
+    return records
+
+
+def _records_frame(records: list[dict]) -> pd.DataFrame:
+    """Flatten nested objects to dotted columns (product.id) and stringify scalars."""
+    frame = pd.json_normalize(records, sep=".")
+    return frame.apply(lambda col: col.map(_as_text)).astype(object)
+
+
+def _as_text(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_bronze_columns(source: pd.DataFrame, profile: SourceProfile) -> pd.DataFrame:
+    """Rename source columns to the entity's canonical names; values untouched.
+
+    Missing mapped columns mean the wrong file or a changed export: the file is
+    rejected as a whole rather than loaded half-empty.
+    """
+    missing = [src for src in profile.source_columns if src not in source.columns]
+    if missing:
+        raise FileRejected(
+            f"missing columns {missing} expected by profile {profile.name}; "
+            f"file has {list(source.columns)[:20]}"
+        )
+    entity = ENTITIES[profile.entity]
+    out = pd.DataFrame(index=source.index)
+    for name in entity.column_names:
+        source_column = profile.columns.get(name)
+        out[name] = source[source_column].astype(object) if source_column else None
+    return out.reset_index(drop=True)

@@ -1,0 +1,14 @@
+"""Jobs the sensor and operators launch."""
+
+from dagster import AssetSelection, define_asset_job
+
+from retail_assets.landing.sensor import INGEST_JOB
+from retail_assets.partitions import daily_partitions
+
+# Bronze and silver of any entity; the sensor narrows the selection per run.
+landing_ingest_job = define_asset_job(
+    INGEST_JOB,
+    selection=AssetSelection.groups("bronze", "silver"),
+    partitions_def=daily_partitions,
+    description="Loads landing files into bronze and rebuilds silver for their dates.",
+)

@@ -1,0 +1,44 @@
+"""The one place that decides the environment: data root, landing zone, warehouse.
+
+Every resource and asset asks here instead of reading environment variables
+ad hoc, so switching DuckDB for BigQuery or a folder for a bucket is one
+setting, documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+DEFAULT_PARTITIONS_START = "2010-12-01"  # first day of the real Online Retail exports
+
+
+def data_dir() -> Path:
+    """Root of everything the pipeline writes: RETAIL_DATA_DIR, default ./data."""
+    return Path(os.environ.get("RETAIL_DATA_DIR", "data")).resolve()
+
+
+def landing_uri() -> str:
+    """Where files land: RETAIL_LANDING_URI (folder or gs://...), default <data>/landing."""
+    return os.environ.get("RETAIL_LANDING_URI") or str(data_dir() / "landing")
+
+
+def warehouse_kind() -> str:
+    """`duckdb` (embedded default) or `bigquery` (scale-out), from RETAIL_WAREHOUSE."""
+    kind = os.environ.get("RETAIL_WAREHOUSE", "duckdb").strip().lower()
+    if kind not in {"duckdb", "bigquery"}:
+        raise ValueError(f"RETAIL_WAREHOUSE must be 'duckdb' or 'bigquery', got {kind!r}")
+    return kind
+
+
+def duckdb_path() -> Path:
+    """The DuckDB file. Its stem must differ from every schema name (DuckDB catalog clash)."""
+    return Path(os.environ.get("RETAIL_DUCKDB_PATH") or data_dir() / "warehouse.duckdb").resolve()
+
+
+def partitions_start() -> str:
+    """First daily partition: RETAIL_PARTITIONS_START, default the first real export day."""
+    value = os.environ.get("RETAIL_PARTITIONS_START", DEFAULT_PARTITIONS_START)
+    date.fromisoformat(value)  # fail at load time with a clear message, not mid-run
+    return value
