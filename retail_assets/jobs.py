@@ -2,8 +2,9 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from retail_assets.landing.sensor import INGEST_JOB
 from retail_assets.partitions import daily_partitions
+
+INGEST_JOB = "landing_ingest"
 
 # Bronze and silver of any entity; the sensor narrows the selection per run.
 landing_ingest_job = define_asset_job(

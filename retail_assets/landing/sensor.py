@@ -24,9 +24,8 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from retail_assets.landing.file_store import LandingFile, LocalFileStore
 from retail_assets.landing.profiles import UnmatchedFile, match_file
+from retail_assets.jobs import INGEST_JOB, landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
-
-INGEST_JOB = "landing_ingest"
 
 
 @dataclass
@@ -93,7 +92,7 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of,
 
 @sensor(
     name="landing_file_sensor",
-    jobs=[quarantine_landing_files],
+    jobs=[landing_ingest_job, quarantine_landing_files],
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.STOPPED,
     description="Watches the landing zone; requests one ranged bronze+silver run per entity for new files, "

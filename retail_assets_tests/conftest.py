@@ -1,0 +1,62 @@
+"""Shared fixtures: a throw-away data root with real DuckDB files and folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+from retail_assets.warehouse.io_manager import WarehouseIOManager
+
+ONLINE_RETAIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "online-retail"
+
+
+def online_retail_dir() -> Path:
+    """The real Online Retail sample: ../shared/data/online-retail, or RETAIL_ONLINE_RETAIL_DIR."""
+    import os
+
+    return Path(os.environ.get("RETAIL_ONLINE_RETAIL_DIR", ONLINE_RETAIL))
+
+
+class DataRoot:
+    def __init__(self, root: Path):
+        self.root = root
+        self.landing = root / "landing"
+        self.archive = root / "archive"
+        self.rejected = root / "rejected"
+        self.db = root / "warehouse.duckdb"
+        self.landing.mkdir(parents=True)
+
+    def resources(self) -> dict:
+        return {
+            "landing": LocalFileStore(landing_dir=str(self.landing), archive_dir=str(self.archive),
+                                      rejected_dir=str(self.rejected)),
+            "warehouse": DuckDBWarehouse(path=str(self.db)),
+            "warehouse_io_manager": WarehouseIOManager(database=str(self.db)),
+        }
+
+    def drop(self, source: Path, name: str | None = None) -> Path:
+        target = self.landing / (name or source.name)
+        shutil.copyfile(source, target)
+        return target
+
+    def query(self, sql: str, params=None):
+        with duckdb.connect(str(self.db), read_only=True) as conn:
+            return conn.execute(sql, params or []).fetchdf()
+
+
+@pytest.fixture
+def data_root(tmp_path: Path) -> DataRoot:
+    return DataRoot(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def online_retail() -> Path:
+    path = online_retail_dir()
+    if not path.exists():
+        pytest.fail(f"the real Online Retail sample is missing at {path}")
+    return path
