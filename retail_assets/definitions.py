@@ -9,9 +9,15 @@ from retail_assets.landing.quarantine import quarantine_landing_files
 from retail_assets.landing.sensor import landing_file_sensor
 from retail_assets.resources import build_resources
 
-defs = Definitions(
-    assets=[*bronze_assets, *silver_assets],
-    jobs=[landing_ingest_job, quarantine_landing_files],
-    sensors=[landing_file_sensor],
-    resources=build_resources(),
-)
+
+def build_definitions(resources: dict) -> Definitions:
+    """All definitions over the given resources (tests pass temp-dir ones)."""
+    return Definitions(
+        assets=[*bronze_assets, *silver_assets],
+        jobs=[landing_ingest_job, quarantine_landing_files],
+        sensors=[landing_file_sensor],
+        resources=resources,
+    )
+
+
+defs = build_definitions(build_resources())

@@ -41,9 +41,8 @@ def run_landing_once(defs, instance: DagsterInstance) -> bool:
             job = defs.get_job_def(request.job_name)
             result = job.execute_in_process(run_config=request.run_config, instance=instance,
                                             tags=dict(request.tags), raise_on_error=False)
-        scope = request.partition_key or (
-            f"{request.tags.get('dagster/asset_partition_range_start')}..{request.tags.get('dagster/asset_partition_range_end')}"
-        )
+        start = request.tags.get("dagster/asset_partition_range_start")
+        scope = request.partition_key or (f"{start}..{request.tags['dagster/asset_partition_range_end']}" if start else "")
         print(f"run {request.job_name} {request.tags.get('retail/entity', '')} {scope}: "
               f"{'ok' if result.success else 'FAILED'}", flush=True)
         ok &= result.success
@@ -67,7 +66,7 @@ def print_accounting(db_path: str) -> None:
 
 
 def main() -> int:
-    from retail_assets.definitions import defs
+    from retail_assets.definitions import defs  # imported here: reads the environment
 
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     print(f"landing zone: {settings.landing_uri()}")

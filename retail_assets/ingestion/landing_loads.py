@@ -78,15 +78,17 @@ def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: d
                 continue
             outcome.rows_read = len(rows)
             earlier = warehouse.file_already_loaded(conn, sha)
-            if earlier is not None and earlier != name:
+            # Same name, same content, never archived: a retry after a crash between the
+            # bronze append and the archive move. The rows are in bronze; just archive.
+            retry = earlier == name and not store.is_archived(name, partition, sha)
+            if earlier is None:
+                warehouse.append_bronze(conn, entity, rows)
+                warehouse.record_file_load(conn, **audit, rows_read=len(rows), status="bronze")
+            elif not retry:
                 outcome.status = "duplicate_file"
                 outcome.reason = f"same content as {earlier}, already loaded"
                 warehouse.record_file_load(conn, **audit, rows_read=len(rows), rows_duplicate=len(rows),
-                                           status="duplicate_file", reason=outcome.reason)
-            elif earlier is None:
-                warehouse.append_bronze(conn, entity, rows)
-                warehouse.record_file_load(conn, **audit, rows_read=len(rows), status="bronze")
-            # earlier == name: a retry after a crash between load and archive; rows are in bronze.
+                                           status="duplicate_file", reason=outcome.reason, replace=False)
             store.archive(name, partition, sha)
             _log(log, "info", f"file={name} status={outcome.status} profile={profile.name} "
                               f"partition={partition} rows_read={outcome.rows_read}")

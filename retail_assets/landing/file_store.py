@@ -29,6 +29,15 @@ class LandingFile:
         return f"{self.name}@{self.version}:{self.size}"
 
 
+def _unused(target: Path) -> Path:
+    """`target`, or `target.1`, `target.2`...: moving never overwrites an earlier file."""
+    candidate, n = target, 0
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.name}.{n}")
+    return candidate
+
+
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -72,15 +81,19 @@ class LocalFileStore(ConfigurableResource):
     def archive(self, name: str, partition_key: str, sha256: str) -> str:
         """Move a loaded file to archive/<partition>/; the hash prefix keeps re-uploads apart."""
         target = Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}"
-        return self._move(name, target)
+        return self._move(name, _unused(target))
 
     def reject(self, name: str, reason: str) -> str:
         """Move an unusable file to rejected/ with `<file>.reason.txt` beside it."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        target = Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}"
+        target = _unused(Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}")
         moved = self._move(name, target)
         Path(f"{moved}.reason.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
         return moved
+
+    def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
+        """True if this exact content under this name was archived before (a re-upload, not a retry)."""
+        return (Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}").exists()
 
     def _landing_path(self, name: str) -> Path:
         root = Path(self.landing_dir).resolve()

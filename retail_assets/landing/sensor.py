@@ -54,7 +54,11 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of,
         if f.identity in seen:
             plan.cursor[f.identity] = seen[f.identity]
             continue
-        sha = sha256_of(f.name)
+        try:
+            sha = sha256_of(f.name)
+        except OSError as exc:  # vanished or unreadable: retried next tick, never crashes the sensor
+            plan.log.append(f"file={f.name} status=unreadable reason={exc}")
+            continue
         plan.cursor[f.identity] = sha
         try:
             m = match_file(f.name, profiles)

@@ -113,11 +113,17 @@ class DuckDBWarehouse(ConfigurableResource):
         conn.execute("COMMIT")
 
     # --- audit -------------------------------------------------------------
-    def record_file_load(self, conn, **row) -> None:
+    def record_file_load(self, conn, replace: bool = True, **row) -> None:
+        """Write a file's audit row; `replace` swaps an earlier row of the same name and content
+        (a re-run), while a re-upload of loaded content gets a row of its own."""
         values = {"profile": None, "entity": None, "partition": None, "rows_read": 0, "rows_loaded": 0,
                   "rows_rejected": 0, "rows_duplicate": 0, "reason": None, "loaded_at": datetime.now()}
         values.update(row)
-        conn.execute("DELETE FROM audit.file_loads WHERE file = ? AND sha256 = ?", [values["file"], values["sha256"]])
+        if replace:
+            conn.execute(
+                "DELETE FROM audit.file_loads WHERE file = ? AND sha256 = ? AND status <> 'duplicate_file'",
+                [values["file"], values["sha256"]],
+            )
         conn.execute(sql("record_file_load"), values)
 
     def record_accounting(self, conn, accounting: pd.DataFrame) -> None:
