@@ -55,7 +55,8 @@ def _sold_at(lines: pd.DataFrame, day: date) -> np.ndarray:
     offset = lines["day_offset"].to_numpy().astype(np.int64)
     style = lines["date_style"].to_numpy()
     second = lines["second"].to_numpy()
-    dates = [day + timedelta(days=int(d)) for d in range(int(offset.min(initial=0)), 1)]
+    first = int(offset.min(initial=0))
+    dates = [day + timedelta(days=d) for d in range(first, 1)]
     # (date prefix per offset, clock table) for each style; index 0 of `dates` is the earliest offset.
     styles = {
         0: ([f"{d.isoformat()} " for d in dates], _clock(True)),
@@ -63,7 +64,6 @@ def _sold_at(lines: pd.DataFrame, day: date) -> np.ndarray:
         DATE_ISO_T: ([f"{d.isoformat()}T" for d in dates], _clock(True)),
     }
     out = np.empty(len(lines), dtype=object)
-    first = int(offset.min(initial=0))
     for code, (prefixes, clock) in styles.items():
         mask = style == code
         out[mask] = np.array(prefixes, dtype=object)[offset[mask] - first] + clock[second[mask]]
