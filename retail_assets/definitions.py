@@ -1,6 +1,6 @@
 """The code location: every asset, check, sensor, job and resource of retail-assets."""
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from retail_assets.assets.bronze import bronze_assets
 from retail_assets.assets.silver import silver_assets
@@ -17,6 +17,10 @@ def build_definitions(resources: dict) -> Definitions:
         jobs=[landing_ingest_job, quarantine_landing_files],
         sensors=[landing_file_sensor],
         resources=resources,
+        # One process per run: DuckDB works in-process, and the multiprocess executor would
+        # re-import the code location for every step (seconds each) for no parallelism,
+        # since warehouse writes are serialised by the pool anyway.
+        executor=in_process_executor,
     )
 
 

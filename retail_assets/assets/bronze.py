@@ -17,7 +17,7 @@ from dagster import (
     asset,
 )
 
-from retail_assets.assets.metadata import column_schema
+from retail_assets.assets.metadata import column_schema, preview
 from retail_assets.entities import ENTITIES, Entity
 from retail_assets.ingestion.landing_loads import load_files_to_bronze
 from retail_assets.landing.file_store import LocalFileStore
@@ -64,10 +64,14 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
         start, end = window_dates(context)
         outcomes = load_files_to_bronze(landing, warehouse, entity.name, start, end, log=context.log)
         with warehouse.connect() as conn:
+            table = f"bronze.{entity.name}"
             window_rows = conn.execute(
-                f"SELECT count(*) FROM bronze.{entity.name} WHERE _partition_date >= ? AND _partition_date < ?",
-                [start, end],
+                f"SELECT count(*) FROM {table} WHERE _partition_date >= ? AND _partition_date < ?", [start, end]
             ).fetchone()[0]
+            total_rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            sample = conn.execute(
+                f"SELECT * FROM {table} WHERE _partition_date >= ? AND _partition_date < ? LIMIT 5", [start, end]
+            ).fetchdf()
         rejected = [o for o in outcomes if o.status == "rejected"]
         files_table = "\n".join(
             f"| {o.file} | {o.status} | {o.rows_read} | {o.reason or ''} |" for o in outcomes
@@ -75,6 +79,9 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
         return MaterializeResult(
             metadata={
                 "dagster/partition_row_count": window_rows,
+                "dagster/row_count": total_rows,
+                "window": f"{start} .. {end}",
+                "preview": preview(sample),
                 "files_loaded": sum(o.status == "bronze" for o in outcomes),
                 "files_duplicate": sum(o.status == "duplicate_file" for o in outcomes),
                 "files_rejected": len(rejected),

@@ -1,6 +1,25 @@
-"""Deterministic synthetic source for a retail chain: daily landing files with realistic defects."""
+"""Deterministic synthetic source for a retail chain: daily landing files with realistic defects.
 
-from retail_assets.source.dimensions import Universe, UniverseSize, build_universe
-from retail_assets.source.generate import generate
+Entry points: `generate(...)` (retail_assets.source.generate) and `build_universe(...)`
+(retail_assets.source.dimensions); both are re-exported here lazily so that
+`python -m retail_assets.source.generate` does not import the module twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["Universe", "UniverseSize", "build_universe", "generate"]
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy re-exports (PEP 562)."""
+    if name == "generate":
+        from retail_assets.source.generate import generate
+
+        return generate
+    if name in {"Universe", "UniverseSize", "build_universe"}:
+        from retail_assets.source import dimensions
+
+        return getattr(dimensions, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
