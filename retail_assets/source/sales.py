@@ -2,8 +2,10 @@
 
 Transactions are drawn first (channel, customer, store, time, basket size,
 payment, till worker), then exploded into lines (product, quantity, price,
-discount). The frame is typed (indices into the universe, integer cents and
-percents); `render` turns it into the contract's text and `defects` spoils it.
+discount). Lines are typed columns (indices into the universe, integer cents
+and percents) kept as plain numpy arrays rather than a DataFrame: at a million
+lines pandas' block copies would cost more than the simulation itself.
+`render` turns them into the contract's text and `defects` spoils them.
 """
 
 from __future__ import annotations
@@ -40,11 +42,18 @@ EXTRA_UNITS = np.array([0.5, 0.25, 0.2, 0.2])
 DISCOUNT_PCTS = np.array([5, 10, 15, 20, 25, 30, 40, 50])
 DISCOUNT_PCT_P = np.array([0.15, 0.30, 0.15, 0.15, 0.10, 0.08, 0.05, 0.02])
 
-# Columns of the typed frame; *_style columns say how a value is written (0 = clean).
+# Columns of the typed lines; *_style columns say how a value is written (0 = clean).
 LINE_COLUMNS = [
     "store", "tx_number", "line_number", "day_offset", "second", "customer", "employee", "product",
     "quantity", "price_cents", "discount_pct", "payment", "online", "date_style", "price_style", "discount_style",
 ]
+
+Lines = dict[str, np.ndarray]  # one equal-length array per name in LINE_COLUMNS
+
+
+def take(lines: Lines, index: np.ndarray) -> Lines:
+    """The lines at `index` (a mask or positions) in every column: filter, reorder or repeat."""
+    return {name: column[index] for name, column in lines.items()}
 
 
 def customer_activity(universe: Universe, day: date) -> np.ndarray:
@@ -138,7 +147,7 @@ def simulate_sales(
     roster: np.ndarray,
     counts: np.ndarray,
     lines_per_day: int,
-) -> pd.DataFrame:
+) -> Lines:
     """Typed clean sales lines of `day`, exactly `patterns.line_target(...)` of them."""
     target = patterns.line_target(universe.seed, day, lines_per_day)
     rng = seeding.day_rng(universe.seed, day, seeding.SALES)
@@ -172,25 +181,24 @@ def simulate_sales(
     discounted = rng.random(n_lines) < discount_p
     discount_pct = np.where(discounted, rng.choice(DISCOUNT_PCTS, n_lines, p=DISCOUNT_PCT_P), 0)
 
-    zeros = np.zeros(n_lines, dtype=np.int8)
-    return pd.DataFrame(
-        {
-            "store": store,
-            "tx_number": tx["number"][line_tx],
-            "line_number": np.arange(n_lines) - first_line[line_tx] + 1,
-            "day_offset": zeros,
-            "second": tx["second"][line_tx],
-            "customer": tx["customer"][line_tx],
-            "employee": tx["employee"][line_tx],
-            "product": product,
-            "quantity": quantity,
-            "price_cents": np.round(list_price * 100).astype(np.int64)[product],
-            "discount_pct": discount_pct,
-            "payment": tx["payment"][line_tx],
-            "online": tx["online"][line_tx],
-            "date_style": zeros,
-            "price_style": zeros,
-            "discount_style": zeros,
-        },
-        columns=LINE_COLUMNS,
-    )
+    def zeros() -> np.ndarray:
+        return np.zeros(n_lines, dtype=np.int8)
+
+    return {
+        "store": store,
+        "tx_number": tx["number"][line_tx],
+        "line_number": np.arange(n_lines) - first_line[line_tx] + 1,
+        "day_offset": zeros(),
+        "second": tx["second"][line_tx],
+        "customer": tx["customer"][line_tx],
+        "employee": tx["employee"][line_tx],
+        "product": product,
+        "quantity": quantity,
+        "price_cents": np.round(list_price * 100).astype(np.int64)[product],
+        "discount_pct": discount_pct,
+        "payment": tx["payment"][line_tx],
+        "online": tx["online"][line_tx],
+        "date_style": zeros(),
+        "price_style": zeros(),
+        "discount_style": zeros(),
+    }

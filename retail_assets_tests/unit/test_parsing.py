@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
@@ -58,11 +56,19 @@ def test_parse_int_works_on_plain_object_series_too():
     assert as_list(bad) == [False, False, True]
 
 
-@pytest.mark.parametrize("text", ["99999999999999999999", "1e400"])
-def test_parse_int_out_of_range_is_reported_not_raised(text):
-    # BUG: the parser should mark the value as bad like any other unparseable int; instead
-    # casting the float to Int64 raises (TypeError / OverflowError) and the whole batch fails.
+@pytest.mark.parametrize("text", ["99999999999999999999", "1e19", "1e400"])
+def test_parse_int_out_of_range_is_reported_as_bad(text):
+    # BUG (parsing.py parse_int): on the string-dtype Series clean_batch passes in, a whole number
+    # beyond int64 is not flagged: the float -> Int64 cast wraps it to -9223372036854775808, bad=False.
     values, bad = parsing.parse_int(strings("1", text))
+    assert as_list(bad) == [False, True]
+    assert as_list(values) == [1, None]
+
+
+def test_parse_int_out_of_range_on_object_series_does_not_raise():
+    # BUG (same root cause): on a plain object Series the same cast raises TypeError
+    # ("cannot safely cast non-equivalent float64 to int64") instead of flagging the value.
+    values, bad = parsing.parse_int(pd.Series(["1", "99999999999999999999"], dtype=object))
     assert as_list(bad) == [False, True]
     assert as_list(values) == [1, None]
 
@@ -182,4 +188,4 @@ def test_parse_date_formats_and_errors():
     assert as_list(values)[:2] == [pd.Timestamp("2026-11-01"), pd.Timestamp("2026-12-31")]
     assert all(v is None or (v.hour, v.minute) == (0, 0) for v in as_list(values))
     assert as_list(bad) == [False, False, True, True, False]
-    assert math.isnan(values.iloc[2].value) if False else pd.isna(values.iloc[2])
+    assert pd.isna(values.iloc[2]) and pd.isna(values.iloc[3]) and pd.isna(values.iloc[4])
