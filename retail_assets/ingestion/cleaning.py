@@ -20,6 +20,7 @@ from retail_assets.landing.profiles import SourceProfile, profile_by_name
 LINEAGE = ["partition_date", "source_file", "file_sha256", "source_row_number"]
 REJECTED_COLUMNS = ["entity", "partition_date", "source_file", "file_sha256", "row_number", "raw_record", "dq_errors"]
 ACCOUNTING_COLUMNS = ["file_sha256", "source_file", "rows_read", "rows_loaded", "rows_rejected", "rows_duplicate"]
+# ...plus `superseded`: the file was replaced by a newer upload of the same name.
 
 
 @dataclass
@@ -46,21 +47,37 @@ def clean_batch(
     """
     entity = ENTITIES[entity_name]
     bronze = bronze.sort_values(["_ingested_at", "_source_file", "_row_number"], kind="stable")
+    superseded = _superseded_versions(bronze)
+    current = bronze[~superseded]
     parts = [
         _type_and_check(group.reset_index(drop=True), entity, profile_by_name(name, profiles))
-        for name, group in bronze.groupby("_profile", sort=True)
+        for name, group in current.groupby("_profile", sort=True)
     ]
     typed = pd.concat(parts, ignore_index=True) if parts else _empty_typed(entity)
     rejected_mask = typed["dq_errors"] != ""
     valid = typed[~rejected_mask].copy()
     duplicate_mask = _duplicates(valid, entity, keys_elsewhere)
     clean = valid[~duplicate_mask]
-    accounting = _accounting(bronze, typed[rejected_mask], valid[duplicate_mask])
+    superseded_rows = bronze.loc[superseded, ["_file_sha256"]].rename(columns={"_file_sha256": "file_sha256"})
+    accounting = _accounting(bronze, typed[rejected_mask], pd.concat([valid[duplicate_mask], superseded_rows]))
+    accounting["superseded"] = accounting["file_sha256"].isin(superseded_rows["file_sha256"])
     return CleanResult(
         clean=clean[silver_columns(entity)].reset_index(drop=True),
         rejected=_rejected_frame(typed[rejected_mask], entity),
         accounting=accounting,
     )
+
+
+def _superseded_versions(bronze: pd.DataFrame) -> pd.Series:
+    """Rows of a file that was later re-uploaded under the same name with new content.
+
+    A re-export replaces its earlier version as a whole (lines it dropped are gone
+    too), so the older version's rows all count as duplicates of the newer one.
+    """
+    if bronze.empty:
+        return pd.Series(False, index=bronze.index)
+    latest = bronze.groupby("_source_file")["_ingested_at"].transform("max")
+    return bronze["_ingested_at"] < latest
 
 
 def _type_and_check(rows: pd.DataFrame, entity: Entity, profile: SourceProfile) -> pd.DataFrame:

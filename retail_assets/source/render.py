@@ -1,6 +1,6 @@
 """Typed sales lines to the contract's text: POS CSV columns and online NDJSON lines.
 
-Everything is table look-ups and array concatenation: Python formats each
+Everything is table look-ups and array operations: Python formats each
 distinct value once (a few hundred prices, ids, times), never each line.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import repeat
 from typing import Callable
 
 import numpy as np
@@ -22,7 +23,7 @@ from retail_assets.source.defects import (
     PRICE_WITH_SYMBOL,
 )
 from retail_assets.source.dimensions import Universe
-from retail_assets.source.sales import PAYMENT_METHODS
+from retail_assets.source.sales import PAYMENT_METHODS, Lines, take
 
 POS_COLUMNS = [
     "transaction_id", "line_number", "sold_at", "store_id", "customer_id", "employee_id",
@@ -50,11 +51,11 @@ def _clock(with_seconds: bool) -> np.ndarray:
     return np.array([f"{h:02d}:{m:02d}" for h, m in zip(s // 3600, s // 60 % 60)], dtype=object)
 
 
-def _sold_at(lines: pd.DataFrame, day: date) -> np.ndarray:
+def _sold_at(lines: Lines, day: date) -> np.ndarray:
     """sold_at text in each line's date style, on the file day shifted by its day offset."""
-    offset = lines["day_offset"].to_numpy().astype(np.int64)
-    style = lines["date_style"].to_numpy()
-    second = lines["second"].to_numpy()
+    offset = lines["day_offset"].astype(np.int64)
+    style = lines["date_style"]
+    second = lines["second"]
     first = int(offset.min(initial=0))
     dates = [day + timedelta(days=d) for d in range(first, 1)]
     # (date prefix per offset, clock table) for each style; index 0 of `dates` is the earliest offset.
@@ -63,7 +64,7 @@ def _sold_at(lines: pd.DataFrame, day: date) -> np.ndarray:
         DATE_DAY_FIRST: ([f"{d:%d/%m/%Y} " for d in dates], _clock(False)),
         DATE_ISO_T: ([f"{d.isoformat()}T" for d in dates], _clock(True)),
     }
-    out = np.empty(len(lines), dtype=object)
+    out = np.empty(len(second), dtype=object)
     for code, (prefixes, clock) in styles.items():
         mask = style == code
         out[mask] = np.array(prefixes, dtype=object)[offset[mask] - first] + clock[second[mask]]
@@ -84,48 +85,46 @@ def _discount_text(pct: np.ndarray, style: np.ndarray) -> np.ndarray:
     )
 
 
-def _transaction_ids(lines: pd.DataFrame, universe: Universe, day: date) -> np.ndarray:
+def _transaction_ids(lines: Lines, universe: Universe, day: date) -> np.ndarray:
     """'T20261101-S003-000123': file day, store, running number in the store (unique across days)."""
     prefix = np.array([f"T{day:%Y%m%d}-{s}-" for s in universe.stores["store_id"]], dtype=object)
-    return prefix[lines["store"].to_numpy()] + _format_distinct(lines["tx_number"].to_numpy(), lambda n: f"{n:06d}")
+    return prefix[lines["store"]] + _format_distinct(lines["tx_number"], lambda n: f"{n:06d}")
 
 
-def _common(lines: pd.DataFrame, universe: Universe, day: date) -> dict[str, np.ndarray]:
+def _common(lines: Lines, universe: Universe, day: date) -> dict[str, np.ndarray]:
     """Text of the fields that read the same in the CSV and the NDJSON."""
     return {
         "transaction_id": _transaction_ids(lines, universe, day),
-        "line_number": _format_distinct(lines["line_number"].to_numpy(), str),
+        "line_number": _format_distinct(lines["line_number"], str),
         "sold_at": _sold_at(lines, day),
-        "store_id": universe.stores["store_id"].to_numpy(dtype=object)[lines["store"].to_numpy()],
-        "quantity": _format_distinct(lines["quantity"].to_numpy(), str),
-        "price": _price_text(lines["price_cents"].to_numpy()),
-        "symbol": universe.stores["currency_symbol"].to_numpy(dtype=object)[lines["store"].to_numpy()],
-        "payment_method": np.array(PAYMENT_METHODS, dtype=object)[lines["payment"].to_numpy()],
+        "store_id": universe.stores["store_id"].to_numpy(dtype=object)[lines["store"]],
+        "quantity": _format_distinct(lines["quantity"], str),
+        "price": _price_text(lines["price_cents"]),
+        "symbol": universe.stores["currency_symbol"].to_numpy(dtype=object)[lines["store"]],
+        "payment_method": np.array(PAYMENT_METHODS, dtype=object)[lines["payment"]],
     }
 
 
-def pos_table(lines: pd.DataFrame, universe: Universe, day: date) -> pd.DataFrame:
-    """The in-store lines as the text columns of `pos_sales_D.csv`."""
-    lines = lines[~lines["online"].to_numpy()]
+def pos_table(lines: Lines, universe: Universe, day: date) -> dict[str, np.ndarray]:
+    """The in-store lines as the text columns of `pos_sales_D.csv`, in contract order."""
+    lines = take(lines, ~lines["online"])
     text = _common(lines, universe, day)
-    price_style = lines["price_style"].to_numpy()
-    return pd.DataFrame(
-        {
-            "transaction_id": text["transaction_id"],
-            "line_number": text["line_number"],
-            "sold_at": text["sold_at"],
-            "store_id": text["store_id"],
-            "customer_id": _with_blank(universe.customers["customer_id"], "")[lines["customer"].to_numpy()],
-            "employee_id": _with_blank(universe.employees["employee_id"], "")[lines["employee"].to_numpy()],
-            "product_id": universe.products["product_id"].to_numpy(dtype=object)[lines["product"].to_numpy()],
-            "quantity": text["quantity"],
-            "unit_price": np.where(price_style == PRICE_WITH_SYMBOL, text["symbol"] + text["price"], text["price"]),
-            "discount": _discount_text(lines["discount_pct"].to_numpy(), lines["discount_style"].to_numpy()),
-            "payment_method": text["payment_method"],
-            "channel": "in_store",
-        },
-        columns=POS_COLUMNS,
-    )
+    price_style = lines["price_style"]
+    table = {
+        "transaction_id": text["transaction_id"],
+        "line_number": text["line_number"],
+        "sold_at": text["sold_at"],
+        "store_id": text["store_id"],
+        "customer_id": _with_blank(universe.customers["customer_id"], "")[lines["customer"]],
+        "employee_id": _with_blank(universe.employees["employee_id"], "")[lines["employee"]],
+        "product_id": universe.products["product_id"].to_numpy(dtype=object)[lines["product"]],
+        "quantity": text["quantity"],
+        "unit_price": np.where(price_style == PRICE_WITH_SYMBOL, text["symbol"] + text["price"], text["price"]),
+        "discount": _discount_text(lines["discount_pct"], lines["discount_style"]),
+        "payment_method": text["payment_method"],
+        "channel": np.full(len(price_style), "in_store", dtype=object),
+    }
+    return {name: table[name] for name in POS_COLUMNS}
 
 
 def _json_ids(ids: pd.Series) -> np.ndarray:
@@ -133,9 +132,9 @@ def _json_ids(ids: pd.Series) -> np.ndarray:
     return np.append(np.array([json.dumps(i) for i in ids], dtype=object), "null")
 
 
-def online_json_lines(lines: pd.DataFrame, universe: Universe, day: date) -> np.ndarray:
+def online_json_lines(lines: Lines, universe: Universe, day: date) -> np.ndarray:
     """The web shop's lines as NDJSON objects (one string each) with a nested product."""
-    lines = lines[lines["online"].to_numpy()]
+    lines = take(lines, lines["online"])
     text = _common(lines, universe, day)
     products = universe.products
     product_json = np.array(
@@ -145,23 +144,27 @@ def online_json_lines(lines: pd.DataFrame, universe: Universe, day: date) -> np.
         ],
         dtype=object,
     )
-    price_style = lines["price_style"].to_numpy()
-    discount_style = lines["discount_style"].to_numpy()
-    discount = _discount_text(lines["discount_pct"].to_numpy(), discount_style)
+    price_style = lines["price_style"]
+    discount_style = lines["discount_style"]
+    discount = _discount_text(lines["discount_pct"], discount_style)
     # Clean prices and discounts are JSON numbers; '£12.50' and '10%' can only be strings.
     price = np.where(price_style == PRICE_WITH_SYMBOL, '"' + text["symbol"] + text["price"] + '"', text["price"])
     discount = np.where(discount_style == DISCOUNT_PERCENT_SIGN, '"' + discount + '"', discount)
-    return (
-        '{"transaction_id": "' + text["transaction_id"]
-        + '", "line_number": ' + text["line_number"]
-        + ', "sold_at": "' + text["sold_at"]
-        + '", "store_id": "' + text["store_id"]
-        + '", "customer_id": ' + _json_ids(universe.customers["customer_id"])[lines["customer"].to_numpy()]
-        + ', "employee_id": ' + _json_ids(universe.employees["employee_id"])[lines["employee"].to_numpy()]
-        + ', "product": ' + product_json[lines["product"].to_numpy()]
-        + ', "quantity": ' + text["quantity"]
-        + ", \"unit_price\": " + price
-        + ', "discount": ' + discount
-        + ', "payment_method": "' + text["payment_method"]
-        + '", "channel": "online"}'
-    )
+    parts = [
+        '{"transaction_id": "', text["transaction_id"],
+        '", "line_number": ', text["line_number"],
+        ', "sold_at": "', text["sold_at"],
+        '", "store_id": "', text["store_id"],
+        '", "customer_id": ', _json_ids(universe.customers["customer_id"])[lines["customer"]],
+        ', "employee_id": ', _json_ids(universe.employees["employee_id"])[lines["employee"]],
+        ', "product": ', product_json[lines["product"]],
+        ', "quantity": ', text["quantity"],
+        ', "unit_price": ', price,
+        ', "discount": ', discount,
+        ', "payment_method": "', text["payment_method"],
+        '", "channel": "online"}',
+    ]
+    columns = [repeat(p) if isinstance(p, str) else p for p in parts]
+    # One join per line, driven by map/zip in C: concatenating column by column would copy
+    # each growing string again and again.
+    return np.array(list(map("".join, zip(*columns))), dtype=object)

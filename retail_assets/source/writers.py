@@ -13,20 +13,22 @@ import json
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 
-def write_csv(path: Path, frame: pd.DataFrame) -> Path:
-    """Header plus rows, comma separated, quoted only where a value needs it."""
+def write_csv(path: Path, table: pd.DataFrame | Mapping[str, np.ndarray]) -> Path:
+    """Header plus rows of text columns, comma separated, quoted only where a value needs it."""
+    names = list(table)  # a DataFrame iterates over its columns, a mapping over its keys
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(frame.columns)
+    writer.writerow(names)
     # zip over whole columns: the csv module iterates in C, no per-line Python code.
-    writer.writerows(zip(*(frame[c].to_numpy(dtype=object) for c in frame.columns)))
+    writer.writerows(zip(*(np.asarray(table[name], dtype=object) for name in names)))
     path.write_bytes(buffer.getvalue().encode("utf-8"))
     return path
 

@@ -65,7 +65,7 @@ class DuckDBWarehouse(ConfigurableResource):
     def file_already_loaded(self, conn, sha256: str) -> str | None:
         """Name of a file with this exact content already loaded, if any."""
         row = conn.execute(
-            "SELECT file FROM audit.file_loads WHERE sha256 = ? AND status IN ('bronze', 'loaded') LIMIT 1",
+            "SELECT file FROM audit.file_loads WHERE sha256 = ? AND status IN ('bronze', 'loaded', 'superseded') LIMIT 1",
             [sha256],
         ).fetchone()
         return row[0] if row else None
@@ -132,7 +132,8 @@ class DuckDBWarehouse(ConfigurableResource):
             conn.execute(
                 sql("record_file_accounting"),
                 {"sha256": r.file_sha256, "rows_read": int(r.rows_read), "rows_loaded": int(r.rows_loaded),
-                 "rows_rejected": int(r.rows_rejected), "rows_duplicate": int(r.rows_duplicate), "loaded_at": now},
+                 "rows_rejected": int(r.rows_rejected), "rows_duplicate": int(r.rows_duplicate), "loaded_at": now,
+                 "status": "superseded" if r.superseded else "loaded"},
             )
 
     def file_loads(self, conn) -> pd.DataFrame:

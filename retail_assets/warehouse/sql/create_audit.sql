@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS audit.file_loads (
     rows_loaded     BIGINT NOT NULL DEFAULT 0,
     rows_rejected   BIGINT NOT NULL DEFAULT 0,
     rows_duplicate  BIGINT NOT NULL DEFAULT 0,
-    status          VARCHAR NOT NULL,  -- bronze | loaded | rejected | duplicate_file
+    status          VARCHAR NOT NULL,  -- bronze | loaded | superseded | rejected | duplicate_file
     reason          VARCHAR,
     loaded_at       TIMESTAMP NOT NULL
 );
