@@ -54,6 +54,9 @@ def clean_batch(
         for name, group in current.groupby("_profile", sort=True)
     ]
     typed = pd.concat(parts, ignore_index=True) if parts else _empty_typed(entity)
+    # Profiles were typed group by group; restore delivery order so "latest wins" holds across them.
+    typed = typed.sort_values(["_ingested_at", "source_file", "source_row_number"], kind="stable")
+    typed = typed.reset_index(drop=True)
     rejected_mask = typed["dq_errors"] != ""
     valid = typed[~rejected_mask].copy()
     duplicate_mask = _duplicates(valid, entity, keys_elsewhere)
@@ -127,6 +130,7 @@ def _type_and_check(rows: pd.DataFrame, entity: Entity, profile: SourceProfile) 
     typed["source_file"] = rows["_source_file"].values
     typed["file_sha256"] = rows["_file_sha256"].values
     typed["source_row_number"] = rows["_row_number"].astype("int64").values
+    typed["_ingested_at"] = pd.to_datetime(rows["_ingested_at"]).values
     typed["_derive_line_number"] = bool(profile.rules.get("derive_line_number"))
     typed["_raw_record"] = _raw_records(rows, entity)
     if entity.name == "sales_lines":
@@ -186,10 +190,23 @@ def _duplicates(valid: pd.DataFrame, entity: Entity, keys_elsewhere: pd.DataFram
     superseded = live.duplicated(subset=keys, keep="last")
     dup.loc[superseded.index] |= superseded
     if keys_elsewhere is not None and not keys_elsewhere.empty:
-        elsewhere = keys_elsewhere[keys].drop_duplicates().assign(_elsewhere=True)
-        probe = valid[keys].astype(object).merge(elsewhere.astype(object), on=keys, how="left")
-        dup |= pd.Series(probe["_elsewhere"].fillna(False).astype(bool).values, index=valid.index)
+        elsewhere = _comparable_keys(keys_elsewhere, entity).drop_duplicates().assign(_elsewhere=True)
+        probe = _comparable_keys(valid, entity).merge(elsewhere, on=keys, how="left")
+        dup |= pd.Series(probe["_elsewhere"].eq(True).values, index=valid.index)
     return dup
+
+
+def _comparable_keys(frame: pd.DataFrame, entity: Entity) -> pd.DataFrame:
+    """Business keys in one representation: the warehouse returns DATE as datetime64 while
+    silver frames hold python dates, and those never compare equal."""
+    types = {c.name: c.type for c in entity.columns}
+    out = pd.DataFrame(index=frame.index)
+    for key in entity.business_key:
+        if types.get(key) in ("date", "timestamp"):
+            out[key] = pd.to_datetime(frame[key]).astype("datetime64[ns]")
+        else:
+            out[key] = frame[key].astype("string")
+    return out
 
 
 def _accounting(bronze: pd.DataFrame, rejected: pd.DataFrame, duplicate: pd.DataFrame) -> pd.DataFrame:
@@ -220,5 +237,5 @@ def _rejected_frame(rejected: pd.DataFrame, entity: Entity) -> pd.DataFrame:
 
 
 def _empty_typed(entity: Entity) -> pd.DataFrame:
-    columns = silver_columns(entity) + ["dq_errors", "_derive_line_number", "_raw_record"]
+    columns = silver_columns(entity) + ["dq_errors", "_derive_line_number", "_raw_record", "_ingested_at"]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

@@ -21,8 +21,10 @@ def blank_to_null(values: pd.Series) -> pd.Series:
 
 def parse_int(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Integers; '6' and '6.0' are 6, '6.5' and 'six' are errors."""
-    numbers = pd.to_numeric(values, errors="coerce")
-    ok = numbers.notna() & (numbers == np.floor(numbers))
+    numbers = pd.to_numeric(values.astype("string"), errors="coerce").astype("float64")
+    # Beyond +-2**53 floats stop being exact, and beyond int64 the cast wraps around:
+    # such "integers" are errors, never silently changed numbers.
+    ok = numbers.notna() & (numbers == np.floor(numbers)) & (numbers.abs() < 2.0**53)
     bad = values.notna() & ~ok
     return numbers.where(ok).astype("Int64"), bad
 

@@ -83,9 +83,23 @@ def _ndjson_records(content: bytes, encoding: str) -> list[dict]:
 
 
 def _records_frame(records: list[dict]) -> pd.DataFrame:
-    """Flatten nested objects to dotted columns (product.id) and stringify scalars."""
-    frame = pd.json_normalize(records, sep=".")
-    return frame.apply(lambda col: col.map(_as_text)).astype(object)
+    """Flatten nested objects to dotted columns (product.id) and stringify scalars.
+
+    Values become text before any frame exists: a column of integers with a null
+    would otherwise pass through float and turn 17850 into '17850.0'.
+    """
+    return pd.DataFrame([_flatten(r) for r in records], dtype=object)
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
+    flat: dict[str, str | None] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(_flatten(value, prefix=f"{name}."))
+        else:
+            flat[name] = _as_text(value)
+    return flat
 
 
 def _as_text(value) -> str | None:

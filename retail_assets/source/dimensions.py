@@ -27,7 +27,7 @@ LOYALTY_TIERS = ("bronze", "silver", "gold", "platinum")
 SEGMENTS = ("vip", "regular", "occasional")
 SEGMENT_SHARE = (0.06, 0.54, 0.40)
 # Expected purchases relative to a regular customer: VIPs carry the revenue.
-SEGMENT_RATE = {"vip": 5.0, "regular": 1.0, "occasional": 0.35}
+SEGMENT_RATE = {"vip": 3.0, "regular": 1.0, "occasional": 0.35}
 SEGMENT_TIER_P = {
     "vip": (0.0, 0.0, 0.4, 0.6),
     "regular": (0.35, 0.45, 0.18, 0.02),
@@ -92,7 +92,7 @@ class Universe:
 
 def _fakers(seed: int, start: date) -> dict[str, Faker]:
     """One seeded Faker per country, so names fit the country and stay reproducible."""
-    rng = seeding.day_rng(seed, start, seeding.UNIVERSE + 100)
+    rng = seeding.day_rng(seed, start, seeding.FAKER)
     fakers = {}
     for country in geography.COUNTRIES:
         fake = Faker(country.faker_locale)
@@ -126,10 +126,14 @@ def build_stores(rng: np.random.Generator, fakers: dict[str, Faker], start: date
     for country, count in zip(geography.COUNTRIES, _split_stores(n_stores - 1)):
         for i in range(count):
             region, city = country.regions[i % len(country.regions)]
+            # Each country's first store is its flagship; the rest are mall stores or outlets.
             store_type = "flagship" if i == 0 else str(rng.choice(["mall", "outlet"], p=[0.65, 0.35]))
-            label = {"flagship": "Flagship", "mall": f"{fakers[country.code].last_name()} Centre", "outlet": "Outlet Village"}
-            rows.append((f"{city} {label[store_type]}", country.code, region, city, store_type,
-                         start - timedelta(days=int(rng.integers(365, 15 * 365)))))
+            if store_type == "mall":
+                label = f"{fakers[country.code].last_name()} Centre"  # malls are named after a developer
+            else:
+                label = {"flagship": "Flagship", "outlet": "Outlet Village"}[store_type]
+            opened = start - timedelta(days=int(rng.integers(365, 15 * 365)))
+            rows.append((f"{city} {label}", country.code, region, city, store_type, opened))
     code, region, city = geography.ONLINE_HOME
     rows.append(("Online Store", code, region, city, "online", start - timedelta(days=6 * 365)))
     stores = pd.DataFrame(rows, columns=["store_name", "country", "region", "city", "store_type", "opened_on"])

@@ -10,6 +10,7 @@ regenerate a later day alone exactly as it was written inside a longer range.
 from __future__ import annotations
 
 import argparse
+from itertools import chain
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,10 +27,18 @@ from retail_assets.source.operations import (
 )
 from retail_assets.source.price_changes import PriceLedger, product_versions
 from retail_assets.source.render import online_json_lines, pos_table
-from retail_assets.source.sales import simulate_sales
-from retail_assets.source.writers import write_csv, write_json_array, write_json_lines, write_ndjson, write_xlsx
+from retail_assets.source.sales import simulate_sales, split
+from retail_assets.source.writers import (
+    write_csv,
+    write_csv_parts,
+    write_json_array,
+    write_json_lines,
+    write_ndjson,
+    write_xlsx,
+)
 
 DEFAULT_LINES_PER_DAY = 2000
+SALES_PART_LINES = 200_000
 STORE_COLUMNS = ["store_id", "store_name", "country", "region", "city", "store_type", "opened_on"]
 EMPLOYEE_COLUMNS = ["employee_id", "first_name", "last_name", "store_id", "role", "hired_on", "hourly_rate"]
 
@@ -86,8 +95,11 @@ def write_day(
         universe.customers["signup_ord"].to_numpy(),
         day.toordinal(),
     )
-    written.append(write_csv(landing_dir / f"pos_sales_{d}.csv", pos_table(lines, universe, day)))
-    written.append(write_json_lines(landing_dir / f"online_sales_{d}.ndjson", online_json_lines(lines, universe, day)))
+    # Rendered in parts: a million lines of Python strings at once would cost gigabytes.
+    parts = list(split(lines, SALES_PART_LINES))
+    written.append(write_csv_parts(landing_dir / f"pos_sales_{d}.csv", (pos_table(p, universe, day) for p in parts)))
+    online = chain.from_iterable(online_json_lines(p, universe, day) for p in parts)
+    written.append(write_json_lines(landing_dir / f"online_sales_{d}.ndjson", online))
     return written
 
 

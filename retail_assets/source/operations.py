@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from retail_assets.source import seeding
+from retail_assets.source import patterns, seeding
 from retail_assets.source.dimensions import Universe
 
 SHIFT_COLUMNS = ["shift_id", "employee_id", "store_id", "shift_start", "shift_end"]
@@ -41,9 +41,11 @@ def plan_shifts(universe: Universe, day: date) -> pd.DataFrame:
     is_manager = (staff["role"] == "store_manager").to_numpy()
     works[is_manager] = not weekend or rng.random() < 0.3
     tills = staff["takes_payments"].to_numpy()
+    if patterns.stores_closed(day):
+        works[:] = False
 
-    # Cover both till slots in every store: the web shop aside, a store must never lack a cashier.
-    for store in np.unique(staff["store_idx"]):
+    # Cover both till slots in every open store: a store must never lack a cashier.
+    for store in np.unique(staff["store_idx"]) if not patterns.stores_closed(day) else []:
         mine = np.flatnonzero((staff["store_idx"] == store).to_numpy() & tills)
         for want_late in (False, True):
             if (works[mine] & (late[mine] == want_late)).any():
@@ -92,7 +94,7 @@ def till_roster(universe: Universe, shifts: pd.DataFrame) -> tuple[np.ndarray, n
 
 def _stock_profile(universe: Universe) -> dict[str, np.ndarray]:
     """Per store x product demand, reorder point, cycle and phase; fixed for the universe."""
-    rng = seeding.day_rng(universe.seed, universe.start, seeding.INVENTORY + 100)
+    rng = seeding.day_rng(universe.seed, universe.start, seeding.STOCK_PROFILE)
     stores, products = universe.stores, universe.products
     online = (stores["store_type"] == "online").to_numpy()
     traffic = stores["traffic"].to_numpy()

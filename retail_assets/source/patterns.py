@@ -77,9 +77,14 @@ def promo_intensity(day: date) -> float:
     return 0.12
 
 
+def stores_closed(day: date) -> bool:
+    """Christmas Day: every physical store is shut, only the web shop trades."""
+    return day.month == 12 and day.day == 25
+
+
 def online_share(day: date) -> float:
-    """Share of transactions placed on the web shop; Christmas Day has only online."""
-    if day.month == 12 and day.day == 25:
+    """Share of transactions placed on the web shop (all of them when the stores are shut)."""
+    if stores_closed(day):
         return 1.0
     return 0.22 if day.weekday() < 5 else 0.16
 

@@ -33,6 +33,11 @@ POS_COLUMNS = [
 
 def _format_distinct(values: np.ndarray, fmt: Callable[[int], str]) -> np.ndarray:
     """Format each distinct value once and spread the results back over the array."""
+    if len(values) == 0:
+        return np.empty(0, dtype=object)
+    low, high = int(values.min()), int(values.max())
+    if high - low < max(4096, len(values)):  # dense range: a direct table beats sorting
+        return np.array([fmt(v) for v in range(low, high + 1)], dtype=object)[values - low]
     distinct, inverse = np.unique(values, return_inverse=True)
     return np.array([fmt(int(v)) for v in distinct], dtype=object)[inverse.reshape(-1)]
 

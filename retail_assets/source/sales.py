@@ -11,6 +11,7 @@ lines pandas' block copies would cost more than the simulation itself.
 from __future__ import annotations
 
 from datetime import date
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -34,9 +35,9 @@ CHURN_STOP_DAYS = 20
 
 # Per segment (vip, regular, occasional, guest): basket size, preference for
 # pricier products (exponent on price) and units per line.
-BASKET_MULTIPLIER = np.array([1.8, 1.0, 0.8, 0.7])
+BASKET_MULTIPLIER = np.array([1.5, 1.0, 0.8, 0.7])
 BASE_EXTRA_LINES = 1.1  # lines per basket beyond the first, before multipliers
-PRICE_PREFERENCE = np.array([0.6, 0.0, -0.2, -0.1])
+PRICE_PREFERENCE = np.array([0.5, 0.0, -0.2, -0.1])
 EXTRA_UNITS = np.array([0.5, 0.25, 0.2, 0.2])
 
 DISCOUNT_PCTS = np.array([5, 10, 15, 20, 25, 30, 40, 50])
@@ -54,6 +55,13 @@ Lines = dict[str, np.ndarray]  # one equal-length array per name in LINE_COLUMNS
 def take(lines: Lines, index: np.ndarray) -> Lines:
     """The lines at `index` (a mask or positions) in every column: filter, reorder or repeat."""
     return {name: column[index] for name, column in lines.items()}
+
+
+def split(lines: Lines, size: int) -> Iterator[Lines]:
+    """Consecutive runs of at most `size` lines; always at least one, possibly empty."""
+    n = len(lines["store"])
+    for begin in range(0, max(n, 1), size):
+        yield take(lines, slice(begin, begin + size))
 
 
 def customer_activity(universe: Universe, day: date) -> np.ndarray:

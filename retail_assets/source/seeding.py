@@ -13,7 +13,6 @@ import numpy as np
 
 # One stream per purpose: changing how many defects are injected (or how many
 # sales lines a day has) must not shift the draws of any other file.
-UNIVERSE = 0  # only ever used with the universe start date
 VOLUME = 1
 SALES = 2
 DEFECTS = 3
@@ -21,6 +20,10 @@ CUSTOMER_CHANGES = 4
 PRICE_CHANGES = 5
 SHIFTS = 6
 INVENTORY = 7
+# Universe-level streams, only ever used with the universe start date.
+UNIVERSE = 0
+FAKER = 8
+STOCK_PROFILE = 9
 
 
 def day_rng(seed: int, day: date, stream: int) -> np.random.Generator:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import zipfile
+from itertools import islice
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -21,23 +22,61 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 
-def write_csv(path: Path, table: pd.DataFrame | Mapping[str, np.ndarray]) -> Path:
-    """Header plus rows of text columns, comma separated, quoted only where a value needs it."""
-    names = list(table)  # a DataFrame iterates over its columns, a mapping over its keys
+Table = pd.DataFrame | Mapping[str, np.ndarray]  # text columns by name, in file order
+
+
+def _csv_rows(names: list[str], table: Table) -> str:
+    """Rows of one table as CSV text, quoted only where a value needs it."""
+    columns = [np.asarray(table[name], dtype=object) for name in names]
+    # Fast path: join plainly (map/zip run in C), then prove by counting separators that no
+    # value held a comma, quote or line break; only then is quoting unnecessary.
+    rows = list(map(",".join, zip(*columns)))
+    body = "\n".join(rows) + "\n" if rows else ""
+    plain = (
+        body.count(",") == len(rows) * (len(names) - 1)
+        and body.count("\n") == len(rows)
+        and '"' not in body
+        and "\r" not in body
+    )
+    if plain:
+        return body
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(names)
-    # zip over whole columns: the csv module iterates in C, no per-line Python code.
-    writer.writerows(zip(*(np.asarray(table[name], dtype=object) for name in names)))
-    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    csv.writer(buffer, lineterminator="\n").writerows(zip(*columns))
+    return buffer.getvalue()
+
+
+def write_csv_parts(path: Path, parts: Iterable[Table]) -> Path:
+    """Header plus the rows of every part, in order; parts keep a million lines out of memory at once."""
+    names: list[str] | None = None
+    with path.open("wb") as out:
+        for table in parts:
+            if names is None:
+                names = list(table)  # a DataFrame iterates over its columns, a mapping over its keys
+                out.write(_csv_rows(names, {n: [n] for n in names}).encode("utf-8"))
+            out.write(_csv_rows(names, table).encode("utf-8"))
+    if names is None:
+        raise ValueError(f"{path.name}: no table to write, not even an empty one with its columns")
     return path
+
+
+def write_csv(path: Path, table: Table) -> Path:
+    """Header plus rows of text columns, comma separated, UTF-8, '\\n' line ends."""
+    return write_csv_parts(path, [table])
 
 
 def write_json_lines(path: Path, lines: Iterable[str]) -> Path:
     """Already-serialised JSON objects, one per line."""
-    text = "".join(f"{line}\n" for line in lines)
-    path.write_bytes(text.encode("utf-8"))
+    with path.open("wb") as out:
+        for batch in _batches(lines, 100_000):
+            out.write(("\n".join(batch) + "\n").encode("utf-8"))
     return path
+
+
+def _batches(items: Iterable[str], size: int) -> Iterable[list[str]]:
+    """Consecutive lists of at most `size` items."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def write_ndjson(path: Path, frame: pd.DataFrame) -> Path:

@@ -1,0 +1,199 @@
+"""Unit tests of retail_assets.landing.file_store: the local landing zone on a tmp folder."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from retail_assets.landing.file_store import LandingFile, LocalFileStore, safe_name
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalFileStore:
+    (tmp_path / "landing").mkdir()
+    return LocalFileStore(
+        landing_dir=str(tmp_path / "landing"),
+        archive_dir=str(tmp_path / "archive"),
+        rejected_dir=str(tmp_path / "rejected"),
+    )
+
+
+def landing(store: LocalFileStore) -> Path:
+    return Path(store.landing_dir)
+
+
+def drop(store: LocalFileStore, name: str, content: bytes = b"a,b\n1,2\n") -> Path:
+    path = landing(store) / name
+    path.write_bytes(content)
+    return path
+
+
+# --- list_files --------------------------------------------------------------------------
+
+
+def test_list_files_skips_hidden_partial_and_folders(store):
+    for name in ["pos_sales_2026-11-01.csv", "2010-12-01.csv", ".DS_Store", ".pos_sales_2026-11-02.csv",
+                 "stores_2026-11-01.csv.part", "customers_2026-11-01.xlsx.tmp"]:
+        drop(store, name)
+    (landing(store) / "subdir").mkdir()
+    (landing(store) / "subdir" / "inner.csv").write_bytes(b"x")
+    names = [f.name for f in store.list_files()]
+    assert names == ["2010-12-01.csv", "pos_sales_2026-11-01.csv"]  # sorted by name
+
+
+def test_list_files_reports_size_and_version(store):
+    path = drop(store, "stores_2026-11-01.csv", b"12345")
+    (f,) = store.list_files()
+    assert f == LandingFile("stores_2026-11-01.csv", 5, str(path.stat().st_mtime_ns))
+    assert f.identity == f"stores_2026-11-01.csv@{path.stat().st_mtime_ns}:5"
+
+
+def test_list_files_on_missing_landing_dir_is_empty(tmp_path):
+    store = LocalFileStore(landing_dir=str(tmp_path / "nope"), archive_dir=str(tmp_path / "a"),
+                           rejected_dir=str(tmp_path / "r"))
+    assert store.list_files() == []
+
+
+def test_version_and_identity_change_when_a_file_is_rewritten(store):
+    path = drop(store, "stores_2026-11-01.csv", b"v1,aaaa\n")
+    (before,) = store.list_files()
+    time.sleep(0.02)  # beyond any coarse mtime granularity
+    path.write_bytes(b"v2,bbbb\n")  # same size: only the version can tell
+    (same_size,) = store.list_files()
+    assert same_size.size == before.size
+    assert same_size.version != before.version
+    assert same_size.identity != before.identity
+    path.write_bytes(b"v3,longer content\n")
+    os.utime(path, ns=(int(before.version), int(before.version)))  # even with the old mtime...
+    (longer,) = store.list_files()
+    assert longer.identity != before.identity  # ...the size still changes the identity
+
+
+def test_identity_is_stable_when_nothing_changes(store):
+    drop(store, "stores_2026-11-01.csv")
+    assert store.list_files() == store.list_files()
+
+
+# --- read_bytes / sha256 ------------------------------------------------------------------
+
+
+def test_read_bytes_and_sha256(store):
+    content = b"store_id,store_name\nS1,Leeds\n"
+    drop(store, "stores_2026-11-01.csv", content)
+    assert store.read_bytes("stores_2026-11-01.csv") == content
+    assert store.sha256("stores_2026-11-01.csv") == hashlib.sha256(content).hexdigest()
+
+
+@pytest.mark.parametrize("name", ["../secret.csv", "../../etc/passwd", "sub/x.csv", "", ".", ".."])
+def test_names_cannot_escape_the_landing_dir(store, tmp_path, name):
+    (tmp_path / "secret.csv").write_bytes(b"top secret")
+    (landing(store) / "sub").mkdir()
+    (landing(store) / "sub" / "x.csv").write_bytes(b"x")
+    with pytest.raises(ValueError, match="not a file directly in the landing zone"):
+        store.read_bytes(name)
+    with pytest.raises(ValueError):
+        store.sha256(name)
+    with pytest.raises(ValueError):
+        store.archive(name, "2026-11-01", "0" * 64)
+    with pytest.raises(ValueError):
+        store.reject(name, "bad")
+    assert (tmp_path / "secret.csv").read_bytes() == b"top secret"  # never moved
+
+
+def test_symlink_out_of_the_landing_dir_is_refused(store, tmp_path):
+    (tmp_path / "secret.csv").write_bytes(b"top secret")
+    os.symlink(tmp_path / "secret.csv", landing(store) / "link.csv")
+    with pytest.raises(ValueError):
+        store.read_bytes("link.csv")
+
+
+# --- archive -------------------------------------------------------------------------------
+
+
+def test_archive_moves_into_partition_folder_with_sha_prefix(store, tmp_path):
+    content = b"store_id\nS1\n"
+    drop(store, "stores_2026-11-01.csv", content)
+    sha = hashlib.sha256(content).hexdigest()
+    moved = store.archive("stores_2026-11-01.csv", "2026-11-01", sha)
+    expected = tmp_path / "archive" / "2026-11-01" / f"{sha[:12]}_stores_2026-11-01.csv"
+    assert Path(moved) == expected
+    assert expected.read_bytes() == content
+    assert not (landing(store) / "stores_2026-11-01.csv").exists()
+    assert store.list_files() == []
+    assert store.is_archived("stores_2026-11-01.csv", "2026-11-01", sha)
+    assert not store.is_archived("stores_2026-11-01.csv", "2026-11-02", sha)
+
+
+def test_archive_never_overwrites_an_earlier_archived_copy(store):
+    sha = "ab" * 32
+    drop(store, "stores_2026-11-01.csv", b"first\n")
+    first = store.archive("stores_2026-11-01.csv", "2026-11-01", sha)
+    drop(store, "stores_2026-11-01.csv", b"second\n")
+    second = store.archive("stores_2026-11-01.csv", "2026-11-01", sha)
+    assert first != second
+    assert Path(first).read_bytes() == b"first\n"
+    assert Path(second).read_bytes() == b"second\n"
+
+
+def test_archive_sanitises_the_archived_name(store, tmp_path):
+    drop(store, "my stores (1).csv")
+    moved = Path(store.archive("my stores (1).csv", "2026-11-01", "c" * 64))
+    assert moved.parent == tmp_path / "archive" / "2026-11-01"
+    assert moved.name == "cccccccccccc_my_stores_1_.csv"
+
+
+# --- reject ---------------------------------------------------------------------------------
+
+
+def test_reject_moves_file_and_writes_reason_beside_it(store, tmp_path):
+    drop(store, "pos_sales_2026-11-01.csv", b"garbage")
+    moved = Path(store.reject("pos_sales_2026-11-01.csv", "file is empty\n\n"))
+    assert moved.parent == tmp_path / "rejected"
+    assert moved.name.endswith("_pos_sales_2026-11-01.csv")
+    assert moved.read_bytes() == b"garbage"
+    reason = Path(f"{moved}.reason.txt")
+    assert reason.read_text(encoding="utf-8") == "file is empty\n"
+    assert store.list_files() == []
+
+
+def test_reject_twice_keeps_both_files_and_reasons(store):
+    drop(store, "x.csv", b"one")
+    first = Path(store.reject("x.csv", "reason one"))
+    drop(store, "x.csv", b"two")
+    second = Path(store.reject("x.csv", "reason two"))
+    assert first != second
+    assert first.read_bytes() == b"one" and second.read_bytes() == b"two"
+    assert Path(f"{first}.reason.txt").read_text() == "reason one\n"
+    assert Path(f"{second}.reason.txt").read_text() == "reason two\n"
+
+
+# --- safe_name ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hostile, safe",
+    [
+        ("pos_sales_2026-11-01.csv", "pos_sales_2026-11-01.csv"),
+        ("../../etc/passwd", "passwd"),
+        ("/abs/path/file.csv", "file.csv"),
+        ("..", "unnamed"),
+        ("", "unnamed"),
+        (".hidden.csv", "hidden.csv"),
+        ("a b;rm -rf $(x).csv", "a_b_rm_-rf_x_.csv"),
+        ("..\\..\\win.csv", "_.._win.csv"),
+        ("résumé\n.csv", "r_sum_.csv"),
+    ],
+)
+def test_safe_name(hostile, safe):
+    assert safe_name(hostile) == safe
+
+
+@pytest.mark.parametrize("hostile", ["../x", "a/../../b", "\x00evil", "-rf", "$(reboot)", "`id`", "a\nb", "~root"])
+def test_safe_name_output_is_a_plain_file_name(hostile):
+    out = safe_name(hostile)
+    assert out and "/" not in out and "\\" not in out and not out.startswith(".")
+    assert all(c.isascii() and (c.isalnum() or c in "._-") for c in out)
