@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from dagster import (
     AssetKey,
@@ -27,6 +28,8 @@ from retail_assets.landing.profiles import UnmatchedFile, match_file
 from retail_assets.jobs import INGEST_JOB, landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
 
+MAX_GAP_DAYS = 7  # days without files that still belong in the same ranged run
+
 
 @dataclass
 class LandingPlan:
@@ -37,6 +40,21 @@ class LandingPlan:
 
 def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:20]
+
+
+def date_clusters(days: list[str], max_gap_days: int = MAX_GAP_DAYS) -> list[tuple[str, str]]:
+    """Split sorted ISO dates into (start, end) ranges wherever the gap exceeds max_gap_days.
+
+    A ranged run rebuilds silver for every day in its range, so a drop holding 2010
+    and 2026 files becomes two runs, not one over sixteen years.
+    """
+    clusters: list[tuple[str, str]] = []
+    for day in days:
+        if clusters and (date.fromisoformat(day) - date.fromisoformat(clusters[-1][1])).days <= max_gap_days:
+            clusters[-1] = (clusters[-1][0], day)
+        else:
+            clusters.append((day, day))
+    return clusters
 
 
 def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of, profiles=None) -> LandingPlan:
@@ -69,18 +87,18 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of,
         by_entity[m.profile.entity].append((f, sha, m.partition_key))
         plan.log.append(f"file={f.name} profile={m.profile.name} partition={m.partition_key}")
 
-    for entity, items in sorted(by_entity.items()):
-        partitions = sorted({p for _, _, p in items})
-        start, end = partitions[0], partitions[-1]
-        tags = {"retail/entity": entity, "retail/files": str(len(items))}
-        key = f"{entity}:{start}..{end}:" + _digest([f"{f.identity}:{sha}" for f, sha, _ in items])
-        selection = [AssetKey(["bronze", entity]), AssetKey(["silver", entity])]
-        if start == end:
-            plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection,
-                                        partition_key=start, tags=tags))
-        else:
-            tags |= {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
-            plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection, tags=tags))
+    for entity, entity_items in sorted(by_entity.items()):
+        for start, end in date_clusters(sorted({p for _, _, p in entity_items})):
+            items = [i for i in entity_items if start <= i[2] <= end]
+            tags = {"retail/entity": entity, "retail/files": str(len(items))}
+            key = f"{entity}:{start}..{end}:" + _digest([f"{f.identity}:{sha}" for f, sha, _ in items])
+            selection = [AssetKey(["bronze", entity]), AssetKey(["silver", entity])]
+            if start == end:
+                plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection,
+                                            partition_key=start, tags=tags))
+            else:
+                tags |= {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
+                plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection, tags=tags))
     if unmatched:
         plan.runs.append(
             RunRequest(

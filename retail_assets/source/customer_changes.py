@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from retail_assets.source import geography, seeding
-from retail_assets.source.dimensions import LOYALTY_TIERS, Universe, ascii_slug
+from retail_assets.source.dimensions import LOYALTY_TIERS, ascii_slug
 from retail_assets.source.ledger import DailyLedger
 
 CUSTOMER_COLUMNS = [
@@ -38,7 +38,8 @@ def _new_email(rng: np.random.Generator, first: str, last: str, country: str, ol
     """A different email for the same person, as when someone switches provider."""
     while True:
         sep = str(rng.choice([".", "_", ""]))
-        email = f"{ascii_slug(first)}{sep}{ascii_slug(last)}{rng.integers(1, 1000)}@{rng.choice(EMAIL_DOMAINS[country])}"
+        number, domain = rng.integers(1, 1000), rng.choice(EMAIL_DOMAINS[country])
+        email = f"{ascii_slug(first)}{sep}{ascii_slug(last)}{number}@{domain}"
         if email != old:
             return email
 

@@ -50,7 +50,9 @@ CATEGORIES = (
     ("Beauty", 16.0, 0.50, ("Moisturiser", "Lip Balm", "Shampoo", "Perfume", "Face Mask")),
     ("Electronics", 85.0, 0.60, ("Headphones", "Speaker", "Charger", "Smartwatch", "Power Bank")),
 )
-ADJECTIVES = ("Classic", "Essential", "Premium", "Organic", "Urban", "Coastal", "Vintage", "Everyday", "Deluxe", "Lightweight")
+ADJECTIVES = (
+    "Classic", "Essential", "Premium", "Organic", "Urban", "Coastal", "Vintage", "Everyday", "Deluxe", "Lightweight",
+)
 COLOURS = ("Black", "White", "Navy", "Grey", "Olive", "Sand", "Red", "Blue")
 BRAND_SUFFIXES = ("& Co", "Studio", "Goods", "Supply", "Works", "Label")
 
@@ -185,7 +187,9 @@ def build_customers(
     home = rng.choice(physical, n_customers, p=traffic / traffic.sum())
     segment = rng.choice(SEGMENTS, n_customers, p=SEGMENT_SHARE)
     is_new = rng.random(n_customers) < NEW_CUSTOMER_SHARE
-    offset = np.where(is_new, rng.integers(1, NEW_CUSTOMER_DAYS + 1, n_customers), -rng.integers(1, 3 * 365, n_customers))
+    days_after = rng.integers(1, NEW_CUSTOMER_DAYS + 1, n_customers)
+    days_before = rng.integers(1, 3 * 365, n_customers)  # up to three years of history
+    offset = np.where(is_new, days_after, -days_before)
     signup_ord = start.toordinal() + offset
 
     rows, seen_emails = [], set()
@@ -194,7 +198,8 @@ def build_customers(
         country = geography.country_by_code(store["country"])
         fake = fakers[country.code]
         first, last = fake.first_name(), fake.last_name()
-        email = f"{ascii_slug(first)}.{ascii_slug(last)}{rng.integers(1, 100) if rng.random() < 0.6 else ''}@{fake.free_email_domain()}"
+        number = rng.integers(1, 100) if rng.random() < 0.6 else ""  # many add digits to a taken name
+        email = f"{ascii_slug(first)}.{ascii_slug(last)}{number}@{fake.free_email_domain()}"
         if email in seen_emails:  # keep emails unique: a clash gets the customer number
             local, domain = email.split("@")
             email = f"{local}{i + 1}@{domain}"
@@ -208,9 +213,9 @@ def build_customers(
     customers["signup_second"] = rng.integers(7 * 3600, 23 * 3600, n_customers)
     customers["segment"] = segment
     customers["home_store"] = home
-    customers["online_affinity"] = np.where(
-        rng.random(n_customers) < ONLINE_FIRST_SHARE, rng.uniform(0.6, 0.9, n_customers), rng.uniform(0.03, 0.2, n_customers)
-    )
+    online_first = rng.random(n_customers) < ONLINE_FIRST_SHARE
+    high, low = rng.uniform(0.6, 0.9, n_customers), rng.uniform(0.03, 0.2, n_customers)
+    customers["online_affinity"] = np.where(online_first, high, low)  # share of their orders placed online
     customers["base_rate"] = pd.Series(segment).map(SEGMENT_RATE).to_numpy() * rng.lognormal(0.0, 0.3, n_customers)
     # Churners must have a purchase history first, so only long-standing customers churn.
     established = signup_ord <= start.toordinal() - 30

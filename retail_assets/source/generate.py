@@ -70,7 +70,7 @@ def write_day(
     defect_rate: float,
     lines_per_day: int,
 ) -> list[Path]:
-    """Every file of one business day; ledgers must be walked forward in date order for speed."""
+    """Every file of one business day (call in date order: ledgers replay from the start when going back)."""
     d = day.isoformat()
     written = write_master_data(universe, landing_dir) if day == universe.start else []
 
@@ -83,7 +83,8 @@ def write_day(
 
     shifts = plan_shifts(universe, day)
     written.append(write_csv(landing_dir / f"shifts_{d}.csv", shifts[SHIFT_COLUMNS]))
-    written.append(write_ndjson(landing_dir / f"inventory_{d}.ndjson", inventory_snapshot(universe, day)[INVENTORY_COLUMNS]))
+    stock = inventory_snapshot(universe, day)[INVENTORY_COLUMNS]
+    written.append(write_ndjson(landing_dir / f"inventory_{d}.ndjson", stock))
 
     roster, counts = till_roster(universe, shifts)
     list_price = prices.state["list_price"].to_numpy(dtype=float)  # in force on `day`

@@ -131,3 +131,18 @@ def test_identical_file_dropped_again_is_counted_duplicate_not_loaded_twice(data
     assert audit.status.tolist() == ["loaded", "duplicate_file"]
     assert audit.rows_duplicate[1] == audit.rows_read[1] == 3108
     assert len(list(data_root.archive.glob("2010-12-01/*"))) == 2, "both uploads kept in the archive"
+
+
+def test_far_apart_dates_become_separate_ranged_runs(data_root, online_retail):
+    from retail_assets.landing.sensor import date_clusters
+
+    assert date_clusters(["2010-12-01", "2010-12-05", "2010-12-13", "2026-11-01"]) == [
+        ("2010-12-01", "2010-12-05"), ("2010-12-13", "2010-12-13"), ("2026-11-01", "2026-11-01")]
+    data_root.drop(online_retail / "2010-12-01.csv")
+    data_root.drop(online_retail / "2010-12-02.csv")
+    data_root.drop(online_retail / "2010-12-16.csv", name="2026-11-01.csv")  # same shape, 16 years later
+    runs, cursor, _ = _tick(data_root)
+    assert [(r.tags.get("dagster/asset_partition_range_start") or r.partition_key) for r in runs] == [
+        "2010-12-01", "2026-11-01"]
+    assert sorted(r.tags["retail/files"] for r in runs) == ["1", "2"]
+    assert len({r.run_key for r in runs}) == 2

@@ -21,7 +21,9 @@ def sales(clean_month: Path) -> pd.DataFrame:
     """In-store and online lines of the clean month with numbers parsed."""
     pos = read_csvs(clean_month, "pos_sales")
     online = read_ndjson(clean_month, "online_sales")
-    online = online.assign(product_id=[p["id"] for p in online["product"]], customer_id=online["customer_id"].fillna(""))
+    online = online.assign(
+        product_id=[p["id"] for p in online["product"]], customer_id=online["customer_id"].fillna("")
+    )
     lines = pd.concat([pos, online.drop(columns="product")], ignore_index=True)
     lines["quantity"] = lines["quantity"].astype(int)
     lines["unit_price"] = lines["unit_price"].astype(float)

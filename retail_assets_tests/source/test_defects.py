@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -178,8 +177,11 @@ def test_injection_is_pure_and_hits_about_the_rate(typed_lines) -> None:
     for style in ("date_style", "price_style"):
         assert 0.05 < (spoiled[style] > 0).mean() < 0.15
     assert 0.05 < (spoiled["quantity"] <= 0).mean() < 0.15
-    late_tx = np.unique(spoiled["tx_number"][spoiled["day_offset"] < 0] + 10**7 * spoiled["store"][spoiled["day_offset"] < 0])
-    assert 0.04 < len(late_tx) / len(np.unique(lines["tx_number"] + 10**7 * lines["store"])) < 0.16
+    def transactions(of: dict, mask: np.ndarray) -> np.ndarray:
+        return np.unique(of["tx_number"][mask] + 10**7 * of["store"][mask])
+
+    late_share = len(transactions(spoiled, spoiled["day_offset"] < 0)) / len(transactions(lines, lines["store"] >= 0))
+    assert 0.04 < late_share < 0.16
 
 
 def test_late_sales_never_predate_their_customers_signup(typed_lines) -> None:
