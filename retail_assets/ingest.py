@@ -19,7 +19,7 @@ from retail_assets.jobs import INGEST_JOB
 
 def run_landing_once(defs, instance: DagsterInstance) -> bool:
     """Evaluate the sensor and execute its run requests; True if every run succeeded."""
-    sensor = defs.get_sensor_def("landing_file_sensor")
+    sensor = defs.resolve_sensor_def("landing_file_sensor")
     with build_sensor_context(instance=instance, definitions=defs, resources=defs.resources) as ctx:
         tick = sensor.evaluate_tick(ctx)
     requests = tick.run_requests or []
@@ -38,7 +38,7 @@ def run_landing_once(defs, instance: DagsterInstance) -> bool:
                 raise_on_error=False,
             )
         else:
-            job = defs.get_job_def(request.job_name)
+            job = defs.resolve_job_def(request.job_name)
             result = job.execute_in_process(run_config=request.run_config, instance=instance,
                                             tags=dict(request.tags), raise_on_error=False)
         start = request.tags.get("dagster/asset_partition_range_start")

@@ -82,8 +82,9 @@ def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: d
             # bronze append and the archive move. The rows are in bronze; just archive.
             retry = earlier == name and not store.is_archived(name, partition, sha)
             if earlier is None:
-                warehouse.append_bronze(conn, entity, rows)
-                warehouse.record_file_load(conn, **audit, rows_read=len(rows), status="bronze")
+                warehouse.append_bronze(conn, entity, rows, sha)
+                # A header-only file has nothing for silver to account for: it is done here.
+                warehouse.record_file_load(conn, **audit, rows_read=len(rows), status="bronze" if len(rows) else "loaded")
             elif not retry:
                 outcome.status = "duplicate_file"
                 outcome.reason = f"same content as {earlier}, already loaded"

@@ -70,10 +70,9 @@ class DuckDBWarehouse(ConfigurableResource):
         ).fetchone()
         return row[0] if row else None
 
-    def append_bronze(self, conn, entity: str, rows: pd.DataFrame) -> None:
+    def append_bronze(self, conn, entity: str, rows: pd.DataFrame, sha: str) -> None:
         """Append one file's rows; re-appending the same content replaces it (idempotent)."""
         batch = to_arrow(rows, bronze_schema(ENTITIES[entity]))  # noqa: F841
-        sha = rows["_file_sha256"].iloc[0]
         conn.execute("BEGIN")
         conn.execute(f"DELETE FROM bronze.{entity} WHERE _file_sha256 = ?", [sha])
         conn.execute(f"INSERT INTO bronze.{entity} BY NAME SELECT * FROM batch")

@@ -25,7 +25,7 @@ def _execute(data_root, request, instance):
         result = materialize(list(defs.assets), selection=request.asset_selection, partition_key=request.partition_key,
                              tags=dict(request.tags), resources=data_root.resources(), instance=instance)
     else:
-        result = defs.get_job_def(request.job_name).execute_in_process(
+        result = defs.resolve_job_def(request.job_name).execute_in_process(
             run_config=request.run_config, instance=instance, tags=dict(request.tags))
     assert result.success
     return result
