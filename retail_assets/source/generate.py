@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--landing", type=Path, required=True, help="folder the files are written to")
-    parser.add_argument("--start", type=date.fromisoformat, required=True, help="first business day, YYYY-MM-DD")
+    parser.add_argument("--start", type=date.fromisoformat, default=None,
+                        help="first business day, YYYY-MM-DD (default: the --days days ending today)")
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--defect-rate", type=float, default=0.02, help="share of lines per defect kind; 0 = clean")
@@ -145,10 +146,12 @@ def main(argv: list[str] | None = None) -> None:
         help="day the entities were first delivered (default --start); set it to regenerate later days alone",
     )
     args = parser.parse_args(argv)
+    if args.start is None:
+        args.start = date.today() - timedelta(days=args.days - 1)
     paths = generate(
         args.landing, args.start, args.days, args.seed, args.defect_rate, args.lines_per_day, args.universe_start
     )
-    print(f"wrote {len(paths)} files to {args.landing}")
+    print(f"wrote {len(paths)} files for {args.start} .. {args.start + timedelta(days=args.days - 1)} to {args.landing}")
 
 
 if __name__ == "__main__":
