@@ -6,7 +6,7 @@ export RETAIL_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install test demo ingest dev dagster-home clean
+.PHONY: install test demo ingest dev bench dagster-home clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,11 @@ demo: install dagster-home
 # Whatever is in the landing zone now, processed exactly as the sensor would.
 ingest: install dagster-home
 	$(BIN)/python -m retail_assets.ingest
+
+# Medians of repeated runs; performance claims in notes come from here, never from tests.
+bench: install
+	mkdir -p tmp
+	$(BIN)/python bench/run.py
 
 dev: install dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
