@@ -114,8 +114,8 @@ def _type_and_check(rows: pd.DataFrame, entity: Entity, profile: SourceProfile) 
             typed[col.name] = _as_dates(stamps)
         else:
             raise ValueError(f"unknown column type {col.type}")
-        if bad is not None:
-            errors.append((bad, f"{col.name} " + _quoted(values) + f" is not a valid {col.type}"))
+        if bad is not None and bad.any():
+            errors.append((bad, f"{col.name} " + _quoted(values[bad]) + f" is not a valid {col.type}"))
         if col.required:
             errors.append((values.isna(), f"{col.name} is missing"))
 
@@ -132,7 +132,10 @@ def _type_and_check(rows: pd.DataFrame, entity: Entity, profile: SourceProfile) 
     typed["source_row_number"] = rows["_row_number"].astype("int64").values
     typed["_ingested_at"] = pd.to_datetime(rows["_ingested_at"]).values
     typed["_derive_line_number"] = bool(profile.rules.get("derive_line_number"))
-    typed["_raw_record"] = _raw_records(rows, entity)
+    typed["_raw_record"] = None
+    rejected = (typed["dq_errors"] != "").to_numpy()
+    if rejected.any():  # only rejected rows need their raw record: json.dumps is the slow part
+        typed.loc[rejected, "_raw_record"] = _raw_records(rows[rejected], entity)
     if entity.name == "sales_lines":
         typed["sale_date"] = _as_dates(typed["sold_at"])
         typed["revenue"] = (
@@ -156,7 +159,7 @@ def _join_errors(errors, index) -> pd.Series:
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             continue
-        text = message[mask] if isinstance(message, pd.Series) else message
+        text = message.reindex(joined.index)[mask] if isinstance(message, pd.Series) else message
         sep = joined[mask].where(joined[mask] == "", joined[mask] + "; ")
         joined[mask] = sep + text
     return joined.astype(object)

@@ -15,7 +15,8 @@ CURRENCY_SYMBOLS = r"[£$€¥]|GBP|USD|EUR"
 
 def blank_to_null(values: pd.Series) -> pd.Series:
     """Strip whitespace; empty strings become None (CSV cannot tell empty from missing)."""
-    stripped = values.astype("string").str.strip()
+    # Arrow-backed strings: vectorised in C++, several times faster than object strings.
+    stripped = values.astype("string[pyarrow]").str.strip()
     return stripped.mask(stripped == "", pd.NA)
 
 

@@ -20,6 +20,12 @@ def _fmt(values: pd.Series) -> pd.Series:
     return values.astype("string").fillna("null")
 
 
+def _said(mask: pd.Series, prefix: str, values: pd.Series, suffix: str = "") -> pd.Series:
+    """Per-row message for the breaking rows only (formatting every row is the slow part)."""
+    hit = mask.fillna(False).astype(bool)
+    return prefix + _fmt(values[hit]) + suffix
+
+
 def derive_sales_fields(typed: pd.DataFrame, profile: SourceProfile) -> pd.DataFrame:
     """Flags the rules and silver need: cancellation, guest, product vs non-product line."""
     prefix = profile.rules.get("cancellation_prefix")
@@ -42,16 +48,17 @@ def _quantity_zero(t, p):
 
 def _negative_sale(t, p):
     mask = (t["quantity"] < 0).fillna(False) & ~t["is_cancellation"]
-    return mask, "quantity " + _fmt(t["quantity"]) + " is negative on a sale that is not a cancellation"
+    return mask, _said(mask, "quantity ", t["quantity"], " is negative on a sale that is not a cancellation")
 
 
 def _positive_cancellation(t, p):
     mask = (t["quantity"] > 0).fillna(False) & t["is_cancellation"]
-    return mask, "cancellation with positive quantity " + _fmt(t["quantity"])
+    return mask, _said(mask, "cancellation with positive quantity ", t["quantity"])
 
 
 def _negative_price(t, p):
-    return (t["unit_price"] < 0).fillna(False), "unit_price " + _fmt(t["unit_price"]) + " is negative"
+    mask = (t["unit_price"] < 0).fillna(False)
+    return mask, _said(mask, "unit_price ", t["unit_price"], " is negative")
 
 
 def _zero_price_product(t, p):
@@ -65,24 +72,25 @@ def _discount_whole(t, p):
 
 def _sold_after_file(t, p):
     mask = (t["sold_at"].dt.normalize() > t["_partition_ts"]).fillna(False)
-    return mask, "sold_at " + _fmt(t["sold_at"]) + " is after the file's business date"
+    return mask, _said(mask, "sold_at ", t["sold_at"], " is after the file's business date")
 
 
 def _sold_too_early(t, p):
     earliest = t["_partition_ts"] - pd.Timedelta(days=p.max_late_days)
     mask = (t["sold_at"].dt.normalize() < earliest).fillna(False)
-    return mask, ("sold_at " + _fmt(t["sold_at"]) + f" is more than {p.max_late_days} days before the file's date")
+    return mask, _said(mask, "sold_at ", t["sold_at"], f" is more than {p.max_late_days} days before the file's date")
 
 
 def _email_shape(t, p):
     email = t["email"].astype("string")
     mask = email.notna() & ~email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+").fillna(False)
-    return mask, "email " + _fmt(t["email"]) + " is not an address"
+    return mask, _said(mask, "email ", t["email"], " is not an address")
 
 
 def _negative(column: str) -> Rule:
     def rule(t, p):
-        return (t[column] < 0).fillna(False), f"{column} " + _fmt(t[column]) + " is negative"
+        mask = (t[column] < 0).fillna(False)
+        return mask, _said(mask, f"{column} ", t[column], " is negative")
 
     return rule
 
