@@ -2,13 +2,15 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.yaml' | grep -v '/target/')
 export RETAIL_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install test demo ingest dev bench dagster-home clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(MANIFEST)
 
 # Re-install only when the dependency list changes. Bytecode is compiled at
 # install time: this machine sets PYTHONDONTWRITEBYTECODE, and without .pyc
@@ -18,6 +20,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib retail_assets > /dev/null || true
+	touch $@
+
+# The dbt manifest is built here, never committed: Dagster reads it to define the gold
+# assets (under `dagster dev` DbtProject.prepare_if_dev rebuilds it too).
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	cd dbt_project && RETAIL_DUCKDB_PATH=$${RETAIL_DUCKDB_PATH:-$(RETAIL_DATA_DIR)/warehouse.duckdb} \
+		../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 	touch $@
 
 test: install

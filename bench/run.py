@@ -46,9 +46,8 @@ def bench_ingest(tmp: Path, lines: int) -> tuple[list[float], list[float], int]:
     from retail_assets.assets.bronze import bronze_assets
     from retail_assets.assets.silver import silver_assets
     from retail_assets.landing.file_store import LocalFileStore
+    from retail_assets.resources import duckdb_resources
     from retail_assets.source.generate import generate
-    from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
-    from retail_assets.warehouse.io_manager import WarehouseIOManager
 
     source = tmp / "source"
     generate(source, start=date(2026, 11, 2), days=1, lines_per_day=lines, universe_start=date(2026, 11, 1))
@@ -60,13 +59,9 @@ def bench_ingest(tmp: Path, lines: int) -> tuple[list[float], list[float], int]:
         root = Path(tempfile.mkdtemp(dir=tmp))
         (root / "landing").mkdir()
         shutil.copy(pos, root / "landing" / pos.name)
-        db = str(root / "warehouse.duckdb")
-        resources = {
-            "landing": LocalFileStore(landing_dir=str(root / "landing"), archive_dir=str(root / "archive"),
-                                      rejected_dir=str(root / "rejected")),
-            "warehouse": DuckDBWarehouse(path=db),
-            "warehouse_io_manager": WarehouseIOManager(database=db),
-        }
+        store = LocalFileStore(landing_dir=str(root / "landing"), archive_dir=str(root / "archive"),
+                               rejected_dir=str(root / "rejected"))
+        resources = duckdb_resources(store, str(root / "warehouse.duckdb"))
         assert materialize(sales, partition_key="2026-11-02", resources=resources).success
 
     def baseline():

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource
+
 from retail_assets import settings
+from retail_assets.gold.project import dbt_project
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 from retail_assets.warehouse.io_manager import WarehouseIOManager
@@ -17,12 +24,23 @@ def landing_store() -> LocalFileStore:
     return LocalFileStore(landing_dir=uri, archive_dir=str(root / "archive"), rejected_dir=str(root / "rejected"))
 
 
+def duckdb_resources(landing: LocalFileStore, duckdb_path: str) -> dict:
+    """Every resource the assets need, on one DuckDB file (the embedded default)."""
+    return {
+        "landing": landing,
+        "warehouse": DuckDBWarehouse(path=duckdb_path),
+        "warehouse_io_manager": WarehouseIOManager(database=duckdb_path),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+    }
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), so a PATH without .venv/bin still works."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def build_resources() -> dict:
     if settings.warehouse_kind() != "duckdb":
         raise NotImplementedError("RETAIL_WAREHOUSE=bigquery is not supported yet; use duckdb (the default)")
-    path = str(settings.duckdb_path())
-    return {
-        "landing": landing_store(),
-        "warehouse": DuckDBWarehouse(path=path),
-        "warehouse_io_manager": WarehouseIOManager(database=path),
-    }
+    return duckdb_resources(landing_store(), str(settings.duckdb_path()))

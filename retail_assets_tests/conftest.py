@@ -10,8 +10,7 @@ import duckdb
 import pytest
 
 from retail_assets.landing.file_store import LocalFileStore
-from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
-from retail_assets.warehouse.io_manager import WarehouseIOManager
+from retail_assets.resources import duckdb_resources
 
 # Where the real Online Retail exports live: beside the checkout (../shared), or at the
 # workplace's shared folder when CI runs from a clone elsewhere. RETAIL_ONLINE_RETAIL_DIR wins.
@@ -41,12 +40,9 @@ class DataRoot:
         self.landing.mkdir(parents=True)
 
     def resources(self) -> dict:
-        return {
-            "landing": LocalFileStore(landing_dir=str(self.landing), archive_dir=str(self.archive),
-                                      rejected_dir=str(self.rejected)),
-            "warehouse": DuckDBWarehouse(path=str(self.db)),
-            "warehouse_io_manager": WarehouseIOManager(database=str(self.db)),
-        }
+        store = LocalFileStore(landing_dir=str(self.landing), archive_dir=str(self.archive),
+                               rejected_dir=str(self.rejected))
+        return duckdb_resources(store, str(self.db))
 
     def drop(self, source: Path, name: str | None = None) -> Path:
         target = self.landing / (name or source.name)

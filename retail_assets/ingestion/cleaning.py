@@ -239,6 +239,15 @@ def _rejected_frame(rejected: pd.DataFrame, entity: Entity) -> pd.DataFrame:
     return out[REJECTED_COLUMNS].reset_index(drop=True)
 
 
+# pandas dtypes of silver frames by column type: an empty window (a day without a file)
+# must still carry them, or the pandera contract fails on a frame of `object` columns.
+_DTYPES = {"string": object, "int": "Int64", "decimal": "float64", "discount": "float64",
+           "timestamp": "datetime64[ns]", "date": object}
+_OTHER_DTYPES = {"revenue": "float64", "is_cancellation": bool, "is_guest": bool, "source_row_number": "int64",
+                 "_ingested_at": "datetime64[ns]", "_derive_line_number": bool}
+
+
 def _empty_typed(entity: Entity) -> pd.DataFrame:
+    types = {c.name: _DTYPES[c.type] for c in entity.columns}
     columns = silver_columns(entity) + ["dq_errors", "_derive_line_number", "_raw_record", "_ingested_at"]
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame({c: pd.Series(dtype=types.get(c, _OTHER_DTYPES.get(c, object))) for c in columns})

@@ -18,7 +18,7 @@ import pandas as pd
 from dagster import ConfigurableResource
 
 from retail_assets.entities import ENTITIES
-from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, to_arrow
+from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema, to_arrow
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -60,6 +60,13 @@ class DuckDBWarehouse(ConfigurableResource):
         conn.execute(f"CREATE TABLE IF NOT EXISTS bronze.{entity} AS SELECT * FROM empty_bronze")
         empty_rejected = REJECTED_ROWS_SCHEMA.empty_table()  # noqa: F841
         conn.execute("CREATE TABLE IF NOT EXISTS silver.rejected_rows AS SELECT * FROM empty_rejected")
+
+    def ensure_silver_tables(self, conn: duckdb.DuckDBPyConnection) -> None:
+        """Empty silver tables with their declared types, so dbt sources exist before first data."""
+        conn.execute("CREATE SCHEMA IF NOT EXISTS silver")
+        for name, entity in ENTITIES.items():
+            empty = silver_schema(entity).empty_table()  # noqa: F841 (scanned by DuckDB)
+            conn.execute(f"CREATE TABLE IF NOT EXISTS silver.{name} AS SELECT * FROM empty")
 
     # --- bronze -----------------------------------------------------------
     def file_already_loaded(self, conn, sha256: str) -> str | None:

@@ -51,3 +51,15 @@ def test_clean_output_passes_and_breaches_fail_with_checks_listed(online_retail)
     broken_sign.loc[broken_sign.index[0], "quantity"] = -5  # negative but not a cancellation
     result = check_dagster_type(dagster_type, broken_sign)
     assert not result.success and "cancellations_are_negative" in result.description
+
+
+def test_an_empty_window_still_meets_every_contract():
+    """A day without a file for an entity yields an empty silver frame with the right dtypes."""
+    from retail_assets.entities import BRONZE_META, ENTITIES
+
+    for entity in ENTITIES.values():
+        bronze = pd.DataFrame({c: pd.Series(dtype=object) for c in entity.column_names + BRONZE_META})
+        clean = clean_batch(bronze, entity.name).clean
+        assert clean.empty
+        result = check_dagster_type(_silver_type(entity.name), clean)
+        assert result.success, (entity.name, result.description)
