@@ -1,3 +1,6 @@
+-- Shown in Dagster as an asset check on fct_sales, the model whose dates it guards
+-- (a singular test with several parents needs the hint; dim_date is upstream of fct_sales).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sales'}}}) }}
 -- dim_date covers 2010-01-01 .. 2030-12-31 without a gap: as many days as the
 -- span (7670) and every sale date of fct_sales has a calendar day.
 with stats as (

@@ -1,3 +1,5 @@
+-- Shown in Dagster as an asset check on fct_orders (a singular test with several parents needs the hint).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_orders'}}}) }}
 -- Every transaction of fct_sales is one order with the same lines and revenue.
 with from_lines as (
 

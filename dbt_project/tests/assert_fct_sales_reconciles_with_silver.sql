@@ -1,3 +1,5 @@
+-- Shown in Dagster as an asset check on fct_sales (a singular test with several parents needs the hint).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sales'}}}) }}
 -- Gold keeps every silver line once: for the deliveries (partition_date) gold
 -- has processed, lines and revenue per sale_date in fct_sales equal silver's.
 -- (Restricted to processed deliveries so a silver partition that gold has not

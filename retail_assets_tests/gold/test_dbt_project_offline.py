@@ -69,9 +69,9 @@ def test_parse_is_for_bigquery_and_fct_sales_is_partitioned_and_clustered(bigque
     assert "daily" in config["tags"]
 
 
-def test_the_daily_models_are_the_incremental_facts(bigquery_manifest):
+def test_the_daily_models_are_the_incremental_facts_and_their_staging_view(bigquery_manifest):
     daily = {name for name, n in _models(bigquery_manifest).items() if "daily" in n["config"]["tags"]}
-    assert daily == {"fct_sales", "fct_orders"}
+    assert daily == {"fct_sales", "fct_orders", "stg_sales_lines"}
     orders = _models(bigquery_manifest)["fct_orders"]["config"]
     assert (orders["materialized"], orders["incremental_strategy"], orders["unique_key"]) == \
         ("incremental", "merge", "transaction_id")

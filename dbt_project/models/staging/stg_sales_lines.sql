@@ -1,3 +1,8 @@
+-- Tagged daily: in Dagster this view sits in the partitioned group with fct_sales,
+-- so a run of silver/sales_lines + fct_sales for some days orders them directly
+-- (an unselected view in between would not order the steps).
+{{ config(tags=['daily']) }}
+
 -- One row per sale line, as silver holds it (silver already typed, validated
 -- and deduplicated it): column names kept, types pinned for both adapters.
 with source as (
