@@ -27,7 +27,7 @@ def run_landing_once(defs, instance: DagsterInstance) -> bool:
     assets = list(defs.assets or [])
     for request in requests:
         if request.job_name == INGEST_JOB:
-            selection = AssetSelection.assets(*request.asset_selection).downstream()
+            selection = downstream_with_gold_parents(request.asset_selection)
             result = materialize(
                 assets,
                 selection=selection,
@@ -47,6 +47,17 @@ def run_landing_once(defs, instance: DagsterInstance) -> bool:
               f"{'ok' if result.success else 'FAILED'}", flush=True)
         ok &= result.success
     return ok
+
+
+def downstream_with_gold_parents(keys) -> AssetSelection:
+    """The requested assets, everything downstream, and the gold models those need.
+
+    Downstream of sales lines are models that also read other staging views and
+    dimensions; on a fresh warehouse those have never been built, so the gold
+    parents come along (dbt models are rebuilt from silver, so this is cheap and safe).
+    """
+    downstream = AssetSelection.assets(*keys).downstream()
+    return downstream | (downstream.upstream() & AssetSelection.groups("gold"))
 
 
 def print_accounting(db_path: str) -> None:

@@ -1,3 +1,6 @@
+-- Reads silver directly, not stg_sales_lines: that view belongs to the daily
+-- (partitioned) group in Dagster, and an unpartitioned model reading it would make
+-- every run bounce between the two groups (see stg_sales_lines.sql).
 -- Customers that appear on sale lines but have no row in the customer master:
 -- the real online-retail export has its own customer ids. Each gets one
 -- dim_customer version (record_source 'sales_only') so every non-guest sale
@@ -6,7 +9,7 @@
 with lines as (
 
     select customer_id, country, sold_at, transaction_id
-    from {{ ref('stg_sales_lines') }}
+    from {{ source('silver', 'sales_lines') }}
     where customer_id is not null
 
 ),

@@ -1,10 +1,13 @@
+-- Reads silver directly, not stg_sales_lines: that view belongs to the daily
+-- (partitioned) group in Dagster, and an unpartitioned model reading it would make
+-- every run bounce between the two groups (see stg_sales_lines.sql).
 -- Products that appear on sale lines but not in the product master: the
 -- online-retail stock codes (and its non-product codes such as POST or M).
 -- Name: the latest non-empty product_name written on their lines.
 with lines as (
 
     select product_id, product_name, line_type, sold_at, transaction_id, line_number
-    from {{ ref('stg_sales_lines') }}
+    from {{ source('silver', 'sales_lines') }}
 
 ),
 

@@ -1,9 +1,12 @@
+-- Reads silver directly, not stg_sales_lines: that view belongs to the daily
+-- (partitioned) group in Dagster, and an unpartitioned model reading it would make
+-- every run bounce between the two groups (see stg_sales_lines.sql).
 -- Stores that appear on sale lines but not in the store master (ONLINE-UK, the
 -- online-retail shop), with the attributes the sales_only_stores seed gives them.
 with lines as (
 
     select store_id, channel, sale_date
-    from {{ ref('stg_sales_lines') }}
+    from {{ source('silver', 'sales_lines') }}
 
 ),
 
