@@ -10,43 +10,72 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date, timedelta
 
 from dagster import AssetSelection, DagsterInstance, build_sensor_context, materialize
 
 from retail_assets import settings
 from retail_assets.jobs import INGEST_JOB
+from retail_assets.landing.sensor import date_clusters
 
 
 def run_landing_once(defs, instance: DagsterInstance) -> bool:
-    """Evaluate the sensor and execute its run requests; True if every run succeeded."""
+    """Evaluate the sensor, execute its runs, then bring everything downstream up to date.
+
+    The sensor's runs load bronze and silver, one per entity and date range, as
+    the daemon would. Then, as automation would once silver has landed, one run
+    per date range builds everything downstream (gold) from the complete silver
+    state, rather than once per entity with half the dimensions missing.
+    Returns True if every run succeeded.
+    """
     sensor = defs.resolve_sensor_def("landing_file_sensor")
     with build_sensor_context(instance=instance, definitions=defs, resources=defs.resources) as ctx:
         tick = sensor.evaluate_tick(ctx)
-    requests = tick.run_requests or []
-    ok = True
+    requests = list(tick.run_requests or [])
     assets = list(defs.assets or [])
+    ok, touched, days = True, set(), set()
     for request in requests:
         if request.job_name == INGEST_JOB:
-            selection = downstream_with_gold_parents(request.asset_selection)
-            result = materialize(
-                assets,
-                selection=selection,
-                partition_key=request.partition_key,
-                tags=dict(request.tags),
-                instance=instance,
-                resources=defs.resources,
-                raise_on_error=False,
-            )
+            result = materialize(assets, selection=request.asset_selection, partition_key=request.partition_key,
+                                 tags=dict(request.tags), instance=instance, resources=defs.resources,
+                                 raise_on_error=False)
+            touched.update(request.asset_selection)
+            days.update(_days(request))
         else:
             job = defs.resolve_job_def(request.job_name)
             result = job.execute_in_process(run_config=request.run_config, instance=instance,
                                             tags=dict(request.tags), raise_on_error=False)
-        start = request.tags.get("dagster/asset_partition_range_start")
-        scope = request.partition_key or (f"{start}..{request.tags['dagster/asset_partition_range_end']}" if start else "")
-        print(f"run {request.job_name} {request.tags.get('retail/entity', '')} {scope}: "
-              f"{'ok' if result.success else 'FAILED'}", flush=True)
+        _report(request.job_name, request.tags.get("retail/entity", ""), _scope(request), result.success)
+        ok &= result.success
+    if not touched:
+        return ok
+    downstream = downstream_with_gold_parents(touched) - AssetSelection.assets(*touched)
+    for start, end in date_clusters(sorted(days)):
+        tags = {"dagster/asset_partition_range_start": start, "dagster/asset_partition_range_end": end}
+        result = materialize(assets, selection=downstream, tags=tags, instance=instance,
+                             resources=defs.resources, raise_on_error=False)
+        _report("downstream", "gold", f"{start}..{end}", result.success)
         ok &= result.success
     return ok
+
+
+def _days(request) -> list[str]:
+    if request.partition_key:
+        return [request.partition_key]
+    start = date.fromisoformat(request.tags["dagster/asset_partition_range_start"])
+    end = date.fromisoformat(request.tags["dagster/asset_partition_range_end"])
+    return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+def _scope(request) -> str:
+    if request.partition_key:
+        return request.partition_key
+    start = request.tags.get("dagster/asset_partition_range_start")
+    return f"{start}..{request.tags['dagster/asset_partition_range_end']}" if start else ""
+
+
+def _report(job: str, what: str, scope: str, success: bool) -> None:
+    print(f"run {job} {what} {scope}: {'ok' if success else 'FAILED'}", flush=True)
 
 
 def downstream_with_gold_parents(keys) -> AssetSelection:
