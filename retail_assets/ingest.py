@@ -112,7 +112,7 @@ def main() -> int:
     print(f"landing zone: {settings.landing_uri()}")
     ok = run_landing_once(defs, instance)
     print_accounting(str(settings.duckdb_path()))
-    print(f"\nwarehouse: {settings.duckdb_path()}  (schemas bronze, silver, audit)")
+    print(f"\nwarehouse: {settings.duckdb_path()}  (schemas bronze, silver, audit, staging, intermediate, gold)")
     print(f"archive:   {settings.data_dir() / 'archive'}\nrejected:  {settings.data_dir() / 'rejected'}")
     return 0 if ok else 1
 
