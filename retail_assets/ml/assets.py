@@ -1,0 +1,217 @@
+"""ML layer as assets (group `ml`, keys ml/<name>): features, churn model + check, scores, sales forecast.
+
+Retraining policy: the model retrains weekly (Mondays 03:00 UTC) once gold has
+updated since that tick; everything downstream of a day's data (features,
+scores, forecast, forecast_vs_actual) is `eager`: it runs once per upstream
+update (the daily gold load or a retrain), never on a clock that could run
+before the data landed or run twice on the same data.
+"""
+
+
+import base64
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    AutomationCondition,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+    asset_check,
+)
+
+from retail_assets.assets.metadata import preview
+from retail_assets.ml import gold_data
+from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
+from retail_assets.ml.churn_model import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, train_churn_model
+from retail_assets.ml.features import build_customer_features
+from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
+from retail_assets.ml.scoring import build_scores
+from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+
+OWNERS = ["team:data-science"]
+POOL = "warehouse_writes"  # DuckDB has one writer; reads take the slot too so they never hit the lock
+PREFIX = ["ml"]
+FCT_SALES, DIM_CUSTOMER, DIM_STORE = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "dim_customer"]), AssetKey(["gold", "dim_store"])
+RPT_DAILY = AssetKey(["gold", "rpt_daily_sales"])
+MODEL_KEY = AssetKey([*PREFIX, "customer_churn_model"])
+EAGER = AutomationCondition.eager()
+
+
+def _latest_sale(sales: pd.DataFrame) -> date:
+    if sales.empty:
+        raise ValueError("gold.fct_sales is empty: load sales before building ML assets")
+    return pd.to_datetime(sales["sale_date"]).max().date()
+
+
+@asset(
+    key_prefix=PREFIX, group_name="ml", deps=[FCT_SALES, DIM_CUSTOMER, DIM_STORE], pool=POOL, owners=OWNERS,
+    kinds={"python", "duckdb", "pandera"}, automation_condition=EAGER,
+    description=(
+        "ml.customer_features: one row per customer signed up by the latest sale date, features as of that day "
+        "(recency, 8-week frequency/monetary/basket/discount/online share, tenure, main store type/region, "
+        "loyalty tier of the SCD version valid then). Validated by retail_assets.ml.features.CustomerFeatures; "
+        "a failure names the column: check gold.fct_sales / gold.dim_customer for that field."
+    ),
+)
+def customer_features(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
+    with warehouse.connect() as conn:
+        sales, customers, stores = gold_data.read_churn_inputs(conn)
+        cutoff = _latest_sale(sales)
+        features = build_customer_features(sales, customers, stores, cutoff)
+        gold_data.replace_table(conn, "customer_features", features)
+    return MaterializeResult(metadata={
+        "cutoff_date": cutoff.isoformat(), "dagster/row_count": len(features),
+        "customers_with_purchases": int((features["frequency"] > 0).sum()), "preview": preview(features),
+    })
+
+
+class ChurnModelConfig(Config):
+    horizon_days: int = DEFAULT_HORIZON_DAYS  # churned = no purchase in the next horizon_days
+    threshold: float = DEFAULT_THRESHOLD  # probability above which a customer is flagged
+
+
+@asset(
+    key_prefix=PREFIX, group_name="ml", deps=[FCT_SALES, DIM_CUSTOMER, DIM_STORE], pool=POOL, owners=OWNERS,
+    kinds={"python", "scikitlearn"}, automation_condition=AutomationCondition.on_cron("0 3 * * 1"),
+    description=(
+        "Churn model (scaling + one-hot + class-weighted logistic regression). Trained on features at T_train "
+        "labelled on the next horizon, evaluated on the later cut-off T_test = T_train + horizon (time split). "
+        "Artifact under <RETAIL_DATA_DIR>/artifacts/customer_churn_model/<version>/. If the check "
+        "churn_model_beats_baseline fails, compare roc_auc with baseline_recency_roc_auc here before trusting scores."
+    ),
+)
+def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfig, warehouse: DuckDBWarehouse) -> MaterializeResult:
+    with warehouse.connect() as conn:
+        sales, customers, stores = gold_data.read_churn_inputs(conn)
+    trained = train_churn_model(sales, customers, stores, config.horizon_days, config.threshold)
+    version_hash = data_version(sales, customers, stores)
+    folder = save_model(trained.pipeline, {"metrics": trained.metrics,
+                                           "top_coefficients": trained.coefficients.to_dict("records")}, version_hash)
+    m = trained.metrics
+    context.log.info(f"churn model {folder.name}: roc_auc={m['roc_auc']:.4f} recency_auc={m['baseline_recency_roc_auc']:.4f}")
+    image = base64.b64encode(trained.plot_png).decode()
+    return MaterializeResult(metadata={
+        **{k: v for k, v in m.items()},
+        "top_coefficients": MetadataValue.md(trained.coefficients.round(4).to_markdown(index=False)),
+        "roc_plot": MetadataValue.md(f"![ROC](data:image/png;base64,{image})"),
+        "artifact_path": MetadataValue.path(str(folder)),
+        "model_version": folder.name,
+        "data_version": version_hash,
+    })
+
+
+class ChurnCheckConfig(Config):
+    auc_floor: float = 0.6
+
+
+@asset_check(
+    asset=MODEL_KEY, name="churn_model_beats_baseline", blocking=True,
+    description="Holdout ROC AUC >= auc_floor (default 0.6) and > the recency-only rule's AUC. Blocking: "
+                "scores are not refreshed in the same run when it fails; the previous model's scores stay.",
+)
+def churn_model_beats_baseline(context: AssetCheckExecutionContext, config: ChurnCheckConfig) -> AssetCheckResult:
+    event = context.instance.get_latest_materialization_event(MODEL_KEY)
+    if event is None or event.asset_materialization is None:
+        return AssetCheckResult(passed=False, severity=AssetCheckSeverity.ERROR,
+                                description="customer_churn_model was never materialized")
+    meta = event.asset_materialization.metadata
+    auc, recency = float(meta["roc_auc"].value), float(meta["baseline_recency_roc_auc"].value)
+    passed = auc >= config.auc_floor and auc > recency
+    verdict = "beats" if passed else "DOES NOT beat"
+    description = (f"model {verdict} the baselines: holdout ROC AUC {auc:.4f} vs floor {config.auc_floor:g} "
+                   f"and recency-only AUC {recency:.4f} (model {meta['model_version'].value})")
+    if not passed:
+        context.log.error(description)
+    return AssetCheckResult(passed=passed, severity=AssetCheckSeverity.ERROR, description=description, metadata={
+        "roc_auc": auc, "baseline_recency_roc_auc": recency, "auc_floor": config.auc_floor})
+
+
+@asset(
+    key_prefix=PREFIX, group_name="ml", deps=[customer_features, customer_churn_model], pool=POOL, owners=OWNERS,
+    kinds={"python", "scikitlearn", "duckdb"}, automation_condition=EAGER,
+    description=(
+        "ml.customer_scores: churn_probability, expected_value, high_value and vip_potential for every customer "
+        "in ml.customer_features, scored with the newest model artifact (model_version column). Definitions in "
+        "retail_assets/ml/scoring.py. Fails if no model was trained yet: materialize ml/customer_churn_model."
+    ),
+)
+def customer_scores(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
+    folder = latest_model_dir()
+    pipeline, meta = load_model(folder)
+    with warehouse.connect() as conn:
+        features = conn.execute("SELECT * FROM ml.customer_features ORDER BY customer_id").df()
+        scores = build_scores(pipeline, features, int(meta["metrics"]["horizon_days"]), meta["version"])
+        gold_data.replace_table(conn, "customer_scores", scores)
+    return MaterializeResult(metadata={
+        "dagster/row_count": len(scores), "model_version": meta["version"], "artifact_path": MetadataValue.path(str(folder)),
+        "mean_churn_probability": float(scores["churn_probability"].mean()),
+        "high_value_customers": int(scores["high_value"].sum()), "vip_potential_customers": int(scores["vip_potential"].sum()),
+        "preview": preview(scores.sort_values("churn_probability", ascending=False)),
+    })
+
+
+def _mape_md(mape: pd.DataFrame) -> MetadataValue:
+    return MetadataValue.md(mape.round(4).to_markdown(index=False) if len(mape) else "_no actuals yet_")
+
+
+@asset(
+    key_prefix=PREFIX, group_name="ml", deps=[RPT_DAILY], pool=POOL, owners=OWNERS, kinds={"python", "duckdb"},
+    automation_condition=EAGER,
+    description=(
+        "ml.sales_forecast: revenue per store for the 14 days after the latest sale date (trailing-8-week mean "
+        "of the same weekday; missing days ignored). Appends one run per forecast_made_on, so past forecasts stay "
+        "for ml/forecast_vs_actual. backtest_mape = the same method made 14 days ago, scored on what happened."
+    ),
+)
+def sales_forecast(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
+    with warehouse.connect() as conn:
+        daily = gold_data.read_daily_revenue(conn)
+        if daily.empty:
+            raise ValueError("gold.rpt_daily_sales is empty: nothing to forecast from")
+        made_on = pd.to_datetime(daily["sale_date"]).max().date()
+        forecasts = forecast_revenue(daily, made_on)
+        gold_data.upsert_forecasts(conn, forecasts)
+    backtest = score_forecasts(forecast_revenue(daily, made_on - pd.Timedelta(days=14)), daily)
+    return MaterializeResult(metadata={
+        "forecast_made_on": made_on.isoformat(), "dagster/row_count": len(forecasts),
+        "backtest_mape_mean": float(backtest["mape"].mean()) if len(backtest) else float("nan"),
+        "backtest_mape_by_store": _mape_md(backtest), "preview": preview(forecasts),
+    })
+
+
+@asset(
+    key_prefix=PREFIX, group_name="ml", deps=[sales_forecast, RPT_DAILY], pool=POOL, owners=OWNERS,
+    kinds={"python", "duckdb"}, automation_condition=EAGER,
+    description=(
+        "ml.forecast_vs_actual: every stored forecast whose day has passed, with actual revenue from "
+        "gold.rpt_daily_sales (0 if the store sold nothing) and the absolute percentage error; metadata has "
+        "MAPE per store. A store's MAPE jumping usually means missing sales files for it, not a bad model."
+    ),
+)
+def forecast_vs_actual(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
+    with warehouse.connect() as conn:
+        daily = gold_data.read_daily_revenue(conn)
+        forecasts = gold_data.read_forecasts(conn)
+        through = pd.to_datetime(daily["sale_date"]).max().date()
+        joined = join_actuals(forecasts, daily, through) if len(forecasts) else pd.DataFrame()
+        if joined.empty:
+            joined = pd.DataFrame(columns=["forecast_made_on", "store_id", "forecast_date", "horizon_day",
+                                           "forecast_revenue", "history_days", "actual_revenue", "abs_pct_error"])
+        gold_data.replace_table(conn, "forecast_vs_actual", joined)
+    mape = score_forecasts(forecasts, daily) if len(forecasts) else pd.DataFrame(columns=["store_id", "mape"])
+    return MaterializeResult(metadata={
+        "dagster/row_count": len(joined), "actuals_through": through.isoformat(),
+        "mape_mean": float(mape["mape"].mean()) if len(mape) else float("nan"), "mape_by_store": _mape_md(mape),
+    })
+
+
+ml_assets = [customer_features, customer_churn_model, customer_scores, sales_forecast, forecast_vs_actual]
+ml_asset_checks = [churn_model_beats_baseline]

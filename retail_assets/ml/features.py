@@ -1,0 +1,137 @@
+"""Customer features as of a cut-off date, and the churn label on the window after it (pure pandas).
+
+Only sales with sale_date <= cutoff feed a feature; the label looks only at
+(cutoff, cutoff + horizon]. Volume features use a fixed look-back window so a
+model trained at one cut-off sees the same scale at a later one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+LOOKBACK_DAYS = 56  # frequency, monetary, basket, discount and channel mix: the last 8 weeks
+RECENT_DAYS = 14  # short window for the trend feature
+
+NUMERIC_FEATURES = [
+    "recency_days", "frequency", "monetary", "avg_basket", "discount_share",
+    "tenure_days", "online_share", "frequency_recent_share",
+]
+CATEGORICAL_FEATURES = ["main_store_type", "main_store_region", "loyalty_tier"]
+FEATURE_COLUMNS = NUMERIC_FEATURES + CATEGORICAL_FEATURES
+
+
+class CustomerFeatures(pa.DataFrameModel):
+    """One row per customer known (signed up, with a valid SCD version) at the cut-off."""
+
+    customer_id: Series[str] = pa.Field(unique=True)
+    cutoff_date: Series[pd.Timestamp]
+    recency_days: Series[float] = pa.Field(ge=0)
+    frequency: Series[int] = pa.Field(ge=0)
+    monetary: Series[float]
+    avg_basket: Series[float]
+    discount_share: Series[float] = pa.Field(ge=0, le=1)
+    tenure_days: Series[int] = pa.Field(ge=0)
+    online_share: Series[float] = pa.Field(ge=0, le=1)
+    frequency_recent_share: Series[float] = pa.Field(ge=0, le=1)
+    main_store_type: Series[str]
+    main_store_region: Series[str]
+    loyalty_tier: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+def customers_at(customers: pd.DataFrame, cutoff: date) -> pd.DataFrame:
+    """The SCD2 version of each customer valid at the end of `cutoff` (signed up by then)."""
+    end = pd.Timestamp(cutoff + timedelta(days=1))
+    valid_to = pd.to_datetime(customers["valid_to"])
+    valid = (
+        (pd.to_datetime(customers["valid_from"]) < end)
+        & (valid_to.isna() | (valid_to >= end))
+        & (pd.to_datetime(customers["signup_date"]) <= pd.Timestamp(cutoff))
+    )
+    current = customers[valid].sort_values(["customer_id", "valid_from"]).drop_duplicates("customer_id", keep="last")
+    return current[["customer_id", "loyalty_tier", "signup_date"]].reset_index(drop=True)
+
+
+def _known_sales(sales: pd.DataFrame, cutoff: date) -> pd.DataFrame:
+    sales = sales.reset_index(drop=True)
+    dates = pd.to_datetime(sales["sale_date"])
+    keep = (dates <= pd.Timestamp(cutoff)) & sales["customer_id"].notna()
+    return sales[keep].assign(sale_date=dates[keep])
+
+
+def build_customer_features(
+    sales: pd.DataFrame, customers: pd.DataFrame, stores: pd.DataFrame, cutoff: date
+) -> pd.DataFrame:
+    """Features per customer as of `cutoff` from sales on or before it; see CustomerFeatures."""
+    cut = pd.Timestamp(cutoff)
+    base = customers_at(customers, cutoff)
+    known = _known_sales(sales, cutoff)
+    history_start = known["sale_date"].min() if len(known) else cut
+    window = known[known["sale_date"] > cut - pd.Timedelta(days=LOOKBACK_DAYS)]
+    window = window.assign(
+        gross=window["quantity"] * window["unit_price"],
+        discount_amount=window["quantity"] * window["unit_price"] * window["discount"],
+        online=(window["channel"] == "online").astype(float),
+        recent=window["sale_date"] > cut - pd.Timedelta(days=RECENT_DAYS),
+    )
+    tx = window.groupby(["customer_id", "transaction_id"]).agg(
+        revenue=("revenue", "sum"), online=("online", "max"), recent=("recent", "max"),
+        cancelled=("is_cancellation", "max"),
+    )
+    tx = tx[~tx["cancelled"].astype(bool)]
+    per_tx = tx.groupby(level="customer_id").agg(
+        frequency=("revenue", "size"), tx_revenue=("revenue", "sum"),
+        online_share=("online", "mean"), recent_tx=("recent", "sum"),
+    )
+    money = window.groupby("customer_id").agg(
+        monetary=("revenue", "sum"), gross=("gross", "sum"), discount_amount=("discount_amount", "sum")
+    )
+    last = known.groupby("customer_id")["sale_date"].max().rename("last_sale")
+    store_types = stores.set_index("store_id")[["store_type", "region"]]
+    main = (
+        known.groupby(["customer_id", "store_id"])["transaction_id"].nunique().rename("n").reset_index()
+        .sort_values(["customer_id", "n", "store_id"], ascending=[True, False, True])
+        .drop_duplicates("customer_id").set_index("customer_id")["store_id"]
+    )
+    out = base.set_index("customer_id").join([per_tx, money, last]).join(main.rename("main_store"))
+    signup = pd.to_datetime(out["signup_date"])
+    since_signup = (cut - signup.clip(lower=history_start)).dt.days  # never bought: time they could have
+    recency = (cut - out["last_sale"]).dt.days.fillna(since_signup)
+    frequency = out["frequency"].fillna(0).astype(int)
+    features = pd.DataFrame(
+        {
+            "cutoff_date": cut,
+            "recency_days": recency.astype(float),
+            "frequency": frequency,
+            "monetary": out["monetary"].fillna(0.0),
+            "avg_basket": (out["tx_revenue"] / out["frequency"]).fillna(0.0),
+            "discount_share": (out["discount_amount"] / out["gross"]).replace([np.inf, -np.inf], np.nan).fillna(0.0),
+            "tenure_days": (cut - signup).dt.days.astype(int),
+            "online_share": out["online_share"].fillna(0.0),
+            "frequency_recent_share": (out["recent_tx"] / out["frequency"]).fillna(0.0),
+            "main_store_type": out["main_store"].map(store_types["store_type"]).fillna("none"),
+            "main_store_region": out["main_store"].map(store_types["region"]).fillna("none"),
+            "loyalty_tier": out["loyalty_tier"].fillna("unknown"),
+        },
+        index=out.index,
+    )
+    features = features.rename_axis("customer_id").reset_index().sort_values("customer_id", ignore_index=True)
+    return CustomerFeatures.validate(features)
+
+
+def label_churn(sales: pd.DataFrame, customers_at_cutoff: pd.DataFrame, cutoff: date, horizon_days: int) -> pd.Series:
+    """1 = the customer bought nothing in (cutoff, cutoff + horizon_days]; aligned to customers_at_cutoff."""
+    sales = sales.reset_index(drop=True)
+    dates = pd.to_datetime(sales["sale_date"])
+    start, end = pd.Timestamp(cutoff), pd.Timestamp(cutoff + timedelta(days=horizon_days))
+    buying = sales.loc[(dates > start) & (dates <= end) & ~sales["is_cancellation"].astype(bool), "customer_id"]
+    churned = ~customers_at_cutoff["customer_id"].isin(set(buying.dropna()))
+    return pd.Series(churned.astype(int).to_numpy(), index=customers_at_cutoff.index, name="churned")

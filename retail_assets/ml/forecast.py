@@ -1,0 +1,71 @@
+"""Daily revenue forecast per store: the trailing-8-week mean of the same weekday (pure pandas).
+
+Missing store-days are ignored rather than read as zero; a weekday never seen
+in the window falls back to the store's mean over all days in the window.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+HORIZON_DAYS = 14
+TRAILING_WEEKS = 8
+
+
+def forecast_revenue(
+    daily: pd.DataFrame, made_on: date, horizon_days: int = HORIZON_DAYS, weeks: int = TRAILING_WEEKS
+) -> pd.DataFrame:
+    """Forecast rows (forecast_made_on, store_id, forecast_date, horizon_day, forecast_revenue, history_days)
+    for the `horizon_days` after `made_on`, from `daily` rows (sale_date, store_id, revenue) up to made_on."""
+    daily = daily.reset_index(drop=True)
+    dates = pd.to_datetime(daily["sale_date"])
+    made = pd.Timestamp(made_on)
+    window = daily[(dates <= made) & (dates > made - pd.Timedelta(weeks=weeks))].assign(
+        sale_date=dates, weekday=dates.dt.weekday
+    )
+    per_day = window.groupby(["store_id", "sale_date", "weekday"], as_index=False)["revenue"].sum()
+    by_weekday = per_day.groupby(["store_id", "weekday"])["revenue"].agg(["mean", "size"])
+    by_store = per_day.groupby("store_id")["revenue"].mean()
+    targets = [made_on + timedelta(days=h) for h in range(1, horizon_days + 1)]
+    rows = []
+    for store in sorted(by_store.index):
+        for h, day in enumerate(targets, start=1):
+            key = (store, day.weekday())
+            hit = key in by_weekday.index
+            rows.append((made_on, store, day, h, float(by_weekday.loc[key, "mean"] if hit else by_store[store]),
+                         int(by_weekday.loc[key, "size"]) if hit else 0))
+    columns = ["forecast_made_on", "store_id", "forecast_date", "horizon_day", "forecast_revenue", "history_days"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def join_actuals(forecasts: pd.DataFrame, actuals: pd.DataFrame, through: date) -> pd.DataFrame:
+    """Forecasts for days up to `through`, with the actual revenue (0 where the store sold nothing)."""
+    forecasts, actuals = forecasts.reset_index(drop=True), actuals.reset_index(drop=True)
+    f = forecasts.assign(forecast_date=pd.to_datetime(forecasts["forecast_date"]))
+    f = f[f["forecast_date"] <= pd.Timestamp(through)]
+    a = actuals.assign(sale_date=pd.to_datetime(actuals["sale_date"]))
+    a = a.groupby(["store_id", "sale_date"], as_index=False)["revenue"].sum()
+    a = a.rename(columns={"sale_date": "forecast_date", "revenue": "actual_revenue"})
+    out = f.merge(a, on=["store_id", "forecast_date"], how="left")
+    out["actual_revenue"] = out["actual_revenue"].fillna(0.0)
+    out["abs_pct_error"] = np.where(
+        out["actual_revenue"] > 0,
+        (out["forecast_revenue"] - out["actual_revenue"]).abs() / out["actual_revenue"].where(out["actual_revenue"] > 0),
+        np.nan,
+    )
+    return out.reset_index(drop=True)
+
+
+def score_forecasts(forecasts: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
+    """MAPE per store (store_id, days_scored, mape) over forecast days that have actuals; days with zero
+    actual revenue are left out of the MAPE (undefined there)."""
+    through = pd.to_datetime(actuals["sale_date"]).max()
+    joined = join_actuals(forecasts, actuals, through.date() if pd.notna(through) else date.min)
+    scored = joined.dropna(subset=["abs_pct_error"])
+    return (
+        scored.groupby("store_id")["abs_pct_error"].agg(days_scored="size", mape="mean")
+        .reset_index().sort_values("store_id", ignore_index=True)
+    )
