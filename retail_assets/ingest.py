@@ -79,13 +79,17 @@ def _report(job: str, what: str, scope: str, success: bool) -> None:
 
 
 def downstream_with_gold_parents(keys) -> AssetSelection:
-    """The requested assets, everything downstream, and the gold models those need.
+    """The requested assets, everything downstream in the data plane, and the gold models those need.
+
+    The ML group follows its own policy (the model retrains weekly, scores after
+    it), exactly as automation would: a file landing does not retrain the model.
 
     Downstream of sales lines are models that also read other staging views and
     dimensions; on a fresh warehouse those have never been built, so the gold
     parents come along (dbt models are rebuilt from silver, so this is cheap and safe).
     """
-    downstream = AssetSelection.assets(*keys).downstream()
+    data_plane = AssetSelection.groups("bronze", "silver", "gold")
+    downstream = AssetSelection.assets(*keys).downstream() & data_plane
     return downstream | (downstream.upstream() & AssetSelection.groups("gold"))
 
 
