@@ -35,7 +35,7 @@ test: install
 
 # Synthetic data run through the whole graph on DuckDB: landing -> bronze -> silver
 # -> gold (make ingest), then the ML group once. 90 days, not 30: the churn model's
-# honest evaluation needs two 28-day label windows after a training cut-off.
+# honest evaluation needs two 14-day label windows after an 8-week feature window.
 DEMO_DAYS ?= 90
 demo: install dagster-home
 	$(BIN)/python -m retail_assets.source.generate --landing $(RETAIL_DATA_DIR)/landing --days $(DEMO_DAYS)

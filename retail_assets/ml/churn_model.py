@@ -27,7 +27,7 @@ from retail_assets.ml.features import (  # noqa: E402
     CATEGORICAL_FEATURES, FEATURE_COLUMNS, NUMERIC_FEATURES, build_customer_features, label_churn,
 )
 
-DEFAULT_HORIZON_DAYS = 28
+DEFAULT_HORIZON_DAYS = 14  # measured on 120 synthetic days: AUC 0.958 vs recency 0.934 (28 days: 0.993 vs 0.988)
 DEFAULT_THRESHOLD = 0.5
 
 

@@ -4,18 +4,19 @@ from datetime import date
 
 import openpyxl
 import pandas as pd
-from dagster import DagsterInstance, materialize
+from dagster import AssetSelection, DagsterInstance, materialize
 
 from retail_assets.definitions import build_definitions
 from retail_assets.source.generate import generate
 
+DATA_PLANE = AssetSelection.groups("bronze", "silver", "gold")  # the ML group needs weeks of history
 GOLD_TABLES = ["fct_sales", "fct_orders", "dim_customer", "dim_product", "dim_store", "dim_employee",
                "rpt_daily_sales", "v_executive_summary"]
 
 
 def _materialize_day(data_root, defs, instance, partition):
-    result = materialize(list(defs.assets), partition_key=partition, resources=data_root.resources(),
-                         instance=instance)
+    result = materialize(list(defs.assets), selection=DATA_PLANE, partition_key=partition,
+                         resources=data_root.resources(), instance=instance)
     assert result.success
     return result
 
