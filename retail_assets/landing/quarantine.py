@@ -22,7 +22,7 @@ def quarantine_files(context: OpExecutionContext, config: QuarantineConfig, land
                      warehouse: DuckDBWarehouse) -> None:
     present = {f.name for f in landing.list_files()}
     with warehouse.connect() as conn:
-        warehouse.ensure_tables(conn, "sales_lines")
+        warehouse.ensure_audit(conn)
         for item in config.files:
             name, reason = item["name"], item["reason"]
             if name not in present:

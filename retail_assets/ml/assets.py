@@ -30,10 +30,8 @@ from dagster import (
 from retail_assets.assets.metadata import preview
 from retail_assets.ml import gold_data
 from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
-from retail_assets.ml.churn_model import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, train_churn_model
-from retail_assets.ml.features import build_customer_features
+from retail_assets.ml.features import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, build_customer_features
 from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
-from retail_assets.ml.scoring import build_scores
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
 OWNERS = ["team:data-science"]
@@ -91,6 +89,8 @@ class ChurnModelConfig(Config):
 def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfig, warehouse: DuckDBWarehouse) -> MaterializeResult:
     with warehouse.connect() as conn:
         sales, customers, stores = gold_data.read_churn_inputs(conn)
+    from retail_assets.ml.churn_model import train_churn_model  # scikit-learn: imported when training, not at load
+
     trained = train_churn_model(sales, customers, stores, config.horizon_days, config.threshold)
     version_hash = data_version(sales, customers, stores)
     folder = save_model(trained.pipeline, {"metrics": trained.metrics,
@@ -148,6 +148,8 @@ def customer_scores(context: AssetExecutionContext, warehouse: DuckDBWarehouse) 
     pipeline, meta = load_model(folder)
     with warehouse.connect() as conn:
         features = conn.execute("SELECT * FROM ml.customer_features ORDER BY customer_id").df()
+        from retail_assets.ml.scoring import build_scores  # scikit-learn: imported when scoring, not at load
+
         scores = build_scores(pipeline, features, int(meta["metrics"]["horizon_days"]), meta["version"])
         gold_data.replace_table(conn, "customer_scores", scores)
     return MaterializeResult(metadata={

@@ -23,12 +23,10 @@ from sklearn.metrics import average_precision_score, precision_score, recall_sco
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
-from retail_assets.ml.features import (  # noqa: E402
-    CATEGORICAL_FEATURES, FEATURE_COLUMNS, NUMERIC_FEATURES, build_customer_features, label_churn,
+from retail_assets.ml.features import (  # noqa: E402,F401 (defaults re-exported for callers)
+    CATEGORICAL_FEATURES, DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, FEATURE_COLUMNS, NUMERIC_FEATURES,
+    build_customer_features, label_churn,
 )
-
-DEFAULT_HORIZON_DAYS = 14  # measured on 120 synthetic days: AUC 0.958 vs recency 0.934 (28 days: 0.993 vs 0.988)
-DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)

