@@ -19,10 +19,7 @@ renamed as (
         cast(signup_date as date) as signup_date,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
 
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 

@@ -16,10 +16,7 @@ renamed as (
         cast(hired_on as date) as hired_on,
         cast(hourly_rate as {{ type_double() }}) as hourly_rate,
 
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 

@@ -14,10 +14,7 @@ renamed as (
         cast(on_hand as {{ dbt.type_bigint() }}) as on_hand,
         cast(reorder_point as {{ dbt.type_bigint() }}) as reorder_point,
 
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 

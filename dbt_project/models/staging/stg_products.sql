@@ -16,10 +16,7 @@ renamed as (
         cast(list_price as {{ type_double() }}) as list_price,
         cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
 
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 

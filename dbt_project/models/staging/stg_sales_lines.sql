@@ -40,10 +40,7 @@ renamed as (
         country,
 
         -- lineage
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 

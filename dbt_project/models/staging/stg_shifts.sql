@@ -16,10 +16,7 @@ renamed as (
         cast(shift_start as date) as shift_date,
         {{ hours_between('shift_start', 'shift_end') }} as shift_hours,
 
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 

@@ -17,10 +17,7 @@ renamed as (
         store_type,
         cast(opened_on as date) as opened_on,
 
-        cast(partition_date as date) as partition_date,
-        source_file,
-        file_sha256,
-        source_row_number
+        {{ silver_lineage_columns() }}
 
     from source
 
