@@ -8,7 +8,7 @@ export RETAIL_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install test demo ingest dev bench dagster-home clean
+.PHONY: install test demo ingest dev bench browser dagster-home clean
 
 install: $(VENV)/.installed $(MANIFEST)
 
@@ -29,9 +29,16 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 		../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 	touch $@
 
-test: install
+test: install browser
 	mkdir -p tmp
 	$(BIN)/pytest --basetemp=tmp/pytest
+
+# The browser tests drive Debian's chromium through Playwright (Playwright's own browser
+# download needs the internet). Installed once with apt-get when missing (~30 s, 0.5 GB).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null)
+	@test -x $(CHROMIUM) || (echo "chromium is missing at $(CHROMIUM) and apt-get could not install it" >&2; exit 1)
 
 # Synthetic data run through the whole graph on DuckDB: landing -> bronze -> silver
 # -> gold (make ingest), then the ML group once. 90 days, not 30: the churn model's
