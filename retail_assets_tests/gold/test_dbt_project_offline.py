@@ -113,7 +113,7 @@ def test_every_mart_model_has_its_own_yaml_with_a_data_test(bigquery_manifest):
 
 
 def test_scd2_customer_logic_is_unit_tested(bigquery_manifest):
-    unit_tests = [u for u in bigquery_manifest["unit_tests"].values() if u["model"] == "dim_customer"]
+    unit_tests = [u for u in bigquery_manifest["unit_tests"].values() if u["model"] == "int_customer_versions"]
     names = " ".join(u["name"] for u in unit_tests)
     for scenario in ("new_customer", "changed_attribute", "unchanged_redelivery", "two_changes_in_one_day"):
-        assert scenario in names, f"no dim_customer unit test for {scenario}"
+        assert scenario in names, f"no int_customer_versions (the SCD behind dim_customer) unit test for {scenario}"

@@ -26,11 +26,13 @@
 -- disappears. A late line keeps its true sale_date. Without a window
 -- everything is reprocessed.
 --
--- customer_key is the dim_customer version valid when the sale happened. The
+-- customer_key is the customer version valid when the sale happened, looked up
+-- in int_customer_versions (the view dim_customer stores) so the day's facts
+-- are right whether or not dim_customer was rebuilt first. The
 -- other keys are surrogate_key() of the natural keys, as in their dimensions;
 -- the dimensions are declared upstream so they are built (and their
 -- relationships tests can run) before the fact:
--- depends_on: {{ ref('dim_date') }}, {{ ref('dim_store') }}, {{ ref('dim_product') }}, {{ ref('dim_employee') }}
+-- depends_on: {{ ref('dim_date') }}, {{ ref('dim_store') }}, {{ ref('dim_product') }}, {{ ref('dim_employee') }}, {{ ref('dim_customer') }}
 
 with lines as (
 
@@ -43,7 +45,7 @@ with lines as (
 customer_versions as (
 
     select customer_key, customer_id, valid_from, valid_to
-    from {{ ref('dim_customer') }}
+    from {{ ref('int_customer_versions') }}
 
 ),
 
