@@ -1,0 +1,1 @@
+"""How the graph runs itself: freshness expectations, automation conditions, schedules, failure records."""

@@ -1,0 +1,139 @@
+"""Freshness expectations and automation conditions, per asset group, in one place.
+
+Every asset's policy follows from its group (and, for gold, whether it is
+daily-partitioned), so a new asset inherits the policy of its layer without
+anyone copying a decorator argument.
+
+Timeline of a normal day (UTC): exports land overnight; the landing sensor
+loads bronze+silver as files arrive; gold follows silver; ML scores and the
+reports follow gold. Deadlines below leave an hour between layers.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from dagster import AssetKey, AssetsDefinition, AssetSelection, AssetSpec, AutomationCondition, FreshnessPolicy, map_asset_specs
+
+AC = AutomationCondition
+
+
+def _daily_by(hour: int) -> FreshnessPolicy:
+    """Materialized within the 24 hours before `hour`:00 UTC each day, else stale."""
+    return FreshnessPolicy.cron(deadline_cron=f"0 {hour} * * *", lower_bound_delta=timedelta(hours=24))
+
+
+FRESHNESS = {
+    "bronze": _daily_by(6),   # the day's exports are loaded by 06:00
+    "silver": _daily_by(6),
+    "gold": _daily_by(7),
+    "ml": _daily_by(8),       # scores and forecasts; the model has its own, below
+    "reports": _daily_by(8),
+}
+# Retrained weekly (Monday 03:00): warn after 7 days, stale after 8 (one missed Monday).
+MODEL_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(days=8), warn_window=timedelta(days=7))
+MODEL_RETRAIN = AC.on_cron("0 3 * * 1")  # weekly, once gold has updated since the tick
+
+
+@dataclass(frozen=True)
+class GoldShape:
+    """The dbt models split by partitioning: the conditions differ."""
+
+    daily: frozenset[AssetKey]          # stg_sales_lines, fct_sales, fct_orders
+    unpartitioned: frozenset[AssetKey]  # staging views, dimensions, marts
+
+    def selection(self, keys: frozenset[AssetKey]) -> AssetSelection:
+        return AssetSelection.assets(*keys)
+
+
+def _unhandled_upstream_update() -> AutomationCondition:
+    """Something upstream changed and this asset has not been requested or updated since."""
+    return AC.any_deps_updated().since_last_handled()
+
+
+def _day_changed(shape: GoldShape) -> AutomationCondition:
+    """A daily partition's own upstream changed and it has not been requested or updated since."""
+    return AC.any_deps_updated().ignore(shape.selection(shape.unpartitioned)).since_last_handled()
+
+
+def _busy() -> AutomationCondition:
+    """An upstream asset about to change: requested (this tick or the last) or running.
+
+    Dagster only sees `will_be_requested` within one run, and it runs unpartitioned
+    and daily assets in separate runs; so a mart may still be built before the
+    day's facts in the same tick. It then rebuilds once the facts update (they
+    are upstream of it), so the last build always follows the facts.
+    """
+    return AC.newly_requested() | AC.in_progress() | AC.will_be_requested()
+
+
+def daily_follows_silver(shape: GoldShape) -> AutomationCondition:
+    """A daily gold partition follows its own silver partition, whichever day it is.
+
+    - Any partition, not only the latest (unlike `eager()`): late files and
+      history loads land in old partitions, and those must reach gold too.
+    - Rebuilds of the unpartitioned models (dimensions) are not a trigger: they
+      touch every date and must not re-run thousands of historical partitions.
+      (fct_sales looks customers up in int_customer_versions, a view over
+      silver, so it does not need dim_customer to be rebuilt first.)
+    """
+    return (
+        _day_changed(shape)
+        & ~AC.any_deps_missing()
+        & ~AC.any_deps_in_progress()
+        & ~AC.in_progress()
+    ).with_label("daily_follows_silver")
+
+
+def follows_upstream(shape: GoldShape) -> AutomationCondition:
+    """Unpartitioned dbt models (staging views, dimensions, marts): rebuild after upstream changes.
+
+    Like Dagster's `eager()` without `newly_missing` (a missing partition is an
+    operator's backfill, not a tick's) and without `any_deps_missing`, which for
+    a table over daily facts would wait forever for partitions since 2010 that
+    never had a file. A model over the daily facts waits while a fact partition
+    is about to change, so it is built once, after the facts.
+    """
+    return (
+        _unhandled_upstream_update()
+        & ~AC.any_deps_match(_busy()).allow(shape.selection(shape.daily))
+        & ~AC.any_deps_in_progress()
+        & ~AC.in_progress()
+    ).with_label("follows_upstream")
+
+
+def after_upstream_settles(shape: GoldShape) -> AutomationCondition:
+    """ML and reports: run once after upstream changes, when every direct input has settled.
+
+    Gold settles over a few ticks (daily facts, then the marts over them); a
+    score or a dashboard built halfway would be thrown away minutes later, so
+    this waits while any input is about to change. The trigger is remembered
+    until handled.
+    """
+    return (
+        _unhandled_upstream_update()
+        & ~AC.any_deps_match(_busy())
+        & ~AC.in_progress()
+    ).with_label("after_upstream_settles")
+
+
+def operating_policy(spec: AssetSpec, gold: GoldShape, model_key) -> AssetSpec:
+    """The freshness policy and automation condition for one asset spec."""
+    if spec.key == model_key:
+        return spec.replace_attributes(freshness_policy=MODEL_FRESHNESS, automation_condition=MODEL_RETRAIN)
+    group = spec.group_name
+    freshness = FRESHNESS.get(group)
+    condition = None
+    if spec.key in gold.daily:
+        condition = daily_follows_silver(gold)
+    elif group == "gold":
+        condition = follows_upstream(gold)
+    elif group in ("ml", "reports"):
+        condition = after_upstream_settles(gold)
+    # bronze and silver run from the landing sensor (bronze and silver of the same
+    # files in one run) and from the daily safety-net schedule: no condition.
+    return spec.replace_attributes(freshness_policy=freshness, automation_condition=condition)
+
+
+def apply_operating_policy(assets: list[AssetsDefinition], gold: GoldShape, model_key: AssetKey) -> list:
+    """Every asset with its group's freshness policy and automation condition."""
+    return list(map_asset_specs(lambda spec: operating_policy(spec, gold, model_key), assets))
