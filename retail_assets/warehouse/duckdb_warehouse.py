@@ -27,12 +27,12 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-def connect_with_retry(path: str, attempts: int = 20) -> duckdb.DuckDBPyConnection:
+def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting out another process's write lock (runs are also serialised by a pool)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(attempts):
         try:
-            return duckdb.connect(path)
+            return duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == attempts - 1:
                 raise
@@ -46,8 +46,9 @@ class DuckDBWarehouse(ConfigurableResource):
     path: str
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        conn = connect_with_retry(self.path)
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection closed on exit; `read_only` for readers (reports) that must never write."""
+        conn = connect_with_retry(self.path, read_only=read_only)
         try:
             yield conn
         finally:
