@@ -9,13 +9,14 @@ from retail_assets.jobs import landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
 from retail_assets.landing.sensor import landing_file_sensor
 from retail_assets.ml import ml_asset_checks, ml_assets
+from retail_assets.reports import report_assets
 from retail_assets.resources import build_resources
 
 
 def build_definitions(resources: dict) -> Definitions:
     """All definitions over the given resources (tests pass temp-dir ones)."""
     return Definitions(
-        assets=[*bronze_assets, *silver_assets, gold_daily_models, gold_models, *ml_assets],
+        assets=[*bronze_assets, *silver_assets, gold_daily_models, gold_models, *ml_assets, *report_assets],
         asset_checks=ml_asset_checks,
         jobs=[landing_ingest_job, quarantine_landing_files],
         sensors=[landing_file_sensor],
