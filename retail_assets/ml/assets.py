@@ -8,7 +8,6 @@ before the data landed or run twice on the same data.
 """
 
 
-import base64
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from retail_assets.ml import gold_data
 from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
 from retail_assets.ml.features import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, build_customer_features
 from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
+from retail_assets.reports.charts import forecast_chart, png_markdown
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
 OWNERS = ["team:data-science"]
@@ -97,11 +97,10 @@ def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfi
                                            "top_coefficients": trained.coefficients.to_dict("records")}, version_hash)
     m = trained.metrics
     context.log.info(f"churn model {folder.name}: roc_auc={m['roc_auc']:.4f} recency_auc={m['baseline_recency_roc_auc']:.4f}")
-    image = base64.b64encode(trained.plot_png).decode()
     return MaterializeResult(metadata={
         **{k: v for k, v in m.items()},
         "top_coefficients": MetadataValue.md(trained.coefficients.round(4).to_markdown(index=False)),
-        "roc_plot": MetadataValue.md(f"![ROC](data:image/png;base64,{image})"),
+        "roc_plot": png_markdown(trained.plot_png, "ROC"),
         "artifact_path": MetadataValue.path(str(folder)),
         "model_version": folder.name,
         "data_version": version_hash,
@@ -186,6 +185,7 @@ def sales_forecast(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -
         "forecast_made_on": made_on.isoformat(), "dagster/row_count": len(forecasts),
         "backtest_mape_mean": float(backtest["mape"].mean()) if len(backtest) else float("nan"),
         "backtest_mape_by_store": _mape_md(backtest), "preview": preview(forecasts),
+        "forecast_chart": forecast_chart(daily, forecasts),
     })
 
 
