@@ -9,6 +9,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 
 from retail_assets import settings
+from retail_assets.automation.failures import RunFailureLog
 from retail_assets.gold.project import dbt_project
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.reports.folder import ReportsFolder
@@ -25,14 +26,16 @@ def landing_store() -> LocalFileStore:
     return LocalFileStore(landing_dir=uri, archive_dir=str(root / "archive"), rejected_dir=str(root / "rejected"))
 
 
-def duckdb_resources(landing: LocalFileStore, duckdb_path: str, reports_dir: str | None = None) -> dict:
-    """Every resource the assets need, on one DuckDB file (the embedded default)."""
+def duckdb_resources(landing: LocalFileStore, duckdb_path: str, reports_dir: str | None = None,
+                     ops_dir: str | None = None) -> dict:
+    """Every resource the assets and sensors need, on one DuckDB file (the embedded default)."""
     return {
         "landing": landing,
         "warehouse": DuckDBWarehouse(path=duckdb_path),
         "warehouse_io_manager": WarehouseIOManager(database=duckdb_path),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "reports": ReportsFolder(path=reports_dir or str(settings.data_dir() / "reports")),
+        "failure_log": RunFailureLog(path=str(Path(ops_dir or settings.data_dir() / "ops") / "run_failures.jsonl")),
     }
 
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from dagster import AssetKey, AssetsDefinition, AssetSelection, AssetSpec, AutomationCondition, FreshnessPolicy, map_asset_specs
 
 AC = AutomationCondition
+FOLLOWER_GROUPS = ("ml", "reports")  # everything downstream of gold
 
 
 def _daily_by(hour: int) -> FreshnessPolicy:
@@ -56,14 +57,13 @@ def _day_changed(shape: GoldShape) -> AutomationCondition:
 
 
 def _busy() -> AutomationCondition:
-    """An upstream asset about to change: requested (this tick or the last) or running.
+    """An upstream asset about to change: requested on the last tick, or running.
 
-    Dagster only sees `will_be_requested` within one run, and it runs unpartitioned
-    and daily assets in separate runs; so a mart may still be built before the
-    day's facts in the same tick. It then rebuilds once the facts update (they
-    are upstream of it), so the last build always follows the facts.
+    Dagster runs unpartitioned and daily assets in separate runs, so a mart may
+    still be built in the same tick as the day's facts. It then rebuilds once
+    the facts update (they are upstream of it): the last build follows the facts.
     """
-    return AC.newly_requested() | AC.in_progress() | AC.will_be_requested()
+    return AC.newly_requested() | AC.in_progress()
 
 
 def daily_follows_silver(shape: GoldShape) -> AutomationCondition:
@@ -102,16 +102,21 @@ def follows_upstream(shape: GoldShape) -> AutomationCondition:
 
 
 def after_upstream_settles(shape: GoldShape) -> AutomationCondition:
-    """ML and reports: run once after upstream changes, when every direct input has settled.
+    """ML and reports: run once after upstream changes, in the first quiet tick after gold settles.
 
-    Gold settles over a few ticks (daily facts, then the marts over them); a
-    score or a dashboard built halfway would be thrown away minutes later, so
-    this waits while any input is about to change. The trigger is remembered
-    until handled.
+    Gold settles over a few ticks (dimensions and daily facts in separate runs,
+    then the marts over the facts); a score or a dashboard built halfway would
+    be thrown away minutes later. So this waits for a tick in which no gold input
+    changed, is requested or is running. The trigger is remembered until handled.
+    Inputs inside ML and reports are exempt: those run together in one run, in
+    dependency order (features, then scores, then the dashboard).
     """
+    followers = AssetSelection.groups(*FOLLOWER_GROUPS)
     return (
         _unhandled_upstream_update()
-        & ~AC.any_deps_match(_busy())
+        & ~AC.any_deps_updated().ignore(followers)
+        & ~AC.any_deps_match(AC.newly_requested() | AC.in_progress()).ignore(followers)
+        & ~AC.any_deps_in_progress()
         & ~AC.in_progress()
     ).with_label("after_upstream_settles")
 
@@ -127,7 +132,7 @@ def operating_policy(spec: AssetSpec, gold: GoldShape, model_key) -> AssetSpec:
         condition = daily_follows_silver(gold)
     elif group == "gold":
         condition = follows_upstream(gold)
-    elif group in ("ml", "reports"):
+    elif group in FOLLOWER_GROUPS:
         condition = after_upstream_settles(gold)
     # bronze and silver run from the landing sensor (bronze and silver of the same
     # files in one run) and from the daily safety-net schedule: no condition.

@@ -1,10 +1,10 @@
 """ML layer as assets (group `ml`, keys ml/<name>): features, churn model + check, scores, sales forecast.
 
-Retraining policy: the model retrains weekly (Mondays 03:00 UTC) once gold has
-updated since that tick; everything downstream of a day's data (features,
-scores, forecast, forecast_vs_actual) is `eager`: it runs once per upstream
-update (the daily gold load or a retrain), never on a clock that could run
-before the data landed or run twice on the same data.
+Retraining policy (set with every other asset's in retail_assets/automation/policies.py):
+the model retrains weekly (Mondays 03:00 UTC) once gold has updated since that
+tick; everything downstream of a day's data (features, scores, forecast,
+forecast_vs_actual) runs once per upstream update, after gold has settled,
+never on a clock that could run before the data landed or twice on the same data.
 """
 
 
@@ -18,7 +18,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetExecutionContext,
     AssetKey,
-    AutomationCondition,
     Config,
     MaterializeResult,
     MetadataValue,
@@ -40,7 +39,6 @@ PREFIX = ["ml"]
 FCT_SALES, DIM_CUSTOMER, DIM_STORE = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "dim_customer"]), AssetKey(["gold", "dim_store"])
 RPT_DAILY = AssetKey(["gold", "rpt_daily_sales"])
 MODEL_KEY = AssetKey([*PREFIX, "customer_churn_model"])
-EAGER = AutomationCondition.eager()
 
 
 def _latest_sale(sales: pd.DataFrame) -> date:
@@ -51,7 +49,7 @@ def _latest_sale(sales: pd.DataFrame) -> date:
 
 @asset(
     key_prefix=PREFIX, group_name="ml", deps=[FCT_SALES, DIM_CUSTOMER, DIM_STORE], pool=POOL, owners=OWNERS,
-    kinds={"python", "duckdb", "pandera"}, automation_condition=EAGER,
+    kinds={"python", "duckdb", "pandera"},
     description=(
         "ml.customer_features: one row per customer signed up by the latest sale date, features as of that day "
         "(recency, 8-week frequency/monetary/basket/discount/online share, tenure, main store type/region, "
@@ -78,7 +76,7 @@ class ChurnModelConfig(Config):
 
 @asset(
     key_prefix=PREFIX, group_name="ml", deps=[FCT_SALES, DIM_CUSTOMER, DIM_STORE], pool=POOL, owners=OWNERS,
-    kinds={"python", "scikitlearn"}, automation_condition=AutomationCondition.on_cron("0 3 * * 1"),
+    kinds={"python", "scikitlearn"},
     description=(
         "Churn model (scaling + one-hot + class-weighted logistic regression). Trained on features at T_train "
         "labelled on the next horizon, evaluated on the later cut-off T_test = T_train + horizon (time split). "
@@ -135,7 +133,7 @@ def churn_model_beats_baseline(context: AssetCheckExecutionContext, config: Chur
 
 @asset(
     key_prefix=PREFIX, group_name="ml", deps=[customer_features, customer_churn_model], pool=POOL, owners=OWNERS,
-    kinds={"python", "scikitlearn", "duckdb"}, automation_condition=EAGER,
+    kinds={"python", "scikitlearn", "duckdb"},
     description=(
         "ml.customer_scores: churn_probability, expected_value, high_value and vip_potential for every customer "
         "in ml.customer_features, scored with the newest model artifact (model_version column). Definitions in "
@@ -165,7 +163,6 @@ def _mape_md(mape: pd.DataFrame) -> MetadataValue:
 
 @asset(
     key_prefix=PREFIX, group_name="ml", deps=[RPT_DAILY], pool=POOL, owners=OWNERS, kinds={"python", "duckdb"},
-    automation_condition=EAGER,
     description=(
         "ml.sales_forecast: revenue per store for the 14 days after the latest sale date (trailing-8-week mean "
         "of the same weekday; missing days ignored). Appends one run per forecast_made_on, so past forecasts stay "
@@ -191,7 +188,7 @@ def sales_forecast(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -
 
 @asset(
     key_prefix=PREFIX, group_name="ml", deps=[sales_forecast, RPT_DAILY], pool=POOL, owners=OWNERS,
-    kinds={"python", "duckdb"}, automation_condition=EAGER,
+    kinds={"python", "duckdb"},
     description=(
         "ml.forecast_vs_actual: every stored forecast whose day has passed, with actual revenue from "
         "gold.rpt_daily_sales (0 if the store sold nothing) and the absolute percentage error; metadata has "

@@ -15,7 +15,6 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
-    AutomationCondition,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -31,7 +30,6 @@ from retail_assets.reports.queries import read_dashboard_data, read_export
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
 PREFIX = "reports"
-EAGER = AutomationCondition.eager()
 
 
 def gold(*models: str) -> list[AssetKey]:
@@ -75,7 +73,7 @@ EXPORTS = (
 def build_export_asset(spec: ExportSpec) -> AssetsDefinition:
     @asset(
         key=[PREFIX, spec.name], group_name="reports", deps=list(spec.reads), pool=WAREHOUSE_POOL,
-        kinds={"python", "csv"}, owners=OWNERS, automation_condition=EAGER,
+        kinds={"python", "csv"}, owners=OWNERS,
         description=f"{spec.description} Written to <RETAIL_DATA_DIR>/reports/ atomically (temp file, then rename).",
     )
     def _export(context: AssetExecutionContext, warehouse: DuckDBWarehouse, reports: ReportsFolder) -> MaterializeResult:
@@ -104,7 +102,7 @@ DASHBOARD_READS = [
 
 @asset(
     key=[PREFIX, "sales_dashboard"], group_name="reports", deps=DASHBOARD_READS, pool=WAREHOUSE_POOL,
-    kinds={"python", "html"}, owners=OWNERS, automation_condition=EAGER,
+    kinds={"python", "html"}, owners=OWNERS,
     description=(
         "sales_dashboard.html under <RETAIL_DATA_DIR>/reports/: one self-contained page (open it from disk, no "
         "server, no internet) with KPI cards from gold.v_executive_summary, sales by region, daily and monthly "
