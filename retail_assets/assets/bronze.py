@@ -4,6 +4,7 @@ One asset per entity. A run over a partition window loads every landing file
 of that entity whose business date falls in the window, then archives it.
 """
 
+import time
 
 from dagster import (
     AssetCheckResult,
@@ -62,7 +63,9 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
     )
     def _bronze(context: AssetExecutionContext, landing: LocalFileStore, warehouse: DuckDBWarehouse):
         start, end = window_dates(context)
+        began = time.perf_counter()
         outcomes = load_files_to_bronze(landing, warehouse, entity.name, start, end, log=context.log)
+        loaded = time.perf_counter()
         with warehouse.connect() as conn:
             table = f"bronze.{entity.name}"
             window_rows = conn.execute(
@@ -73,6 +76,18 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
                 f"SELECT * FROM {table} WHERE _partition_date >= ? AND _partition_date < ? LIMIT 5", [start, end]
             ).fetchdf()
         rejected = [o for o in outcomes if o.status == "rejected"]
+        counts = {
+            "files_loaded": sum(o.status == "bronze" for o in outcomes),
+            "files_duplicate": sum(o.status == "duplicate_file" for o in outcomes),
+            "files_rejected": len(rejected),
+            "rows_appended": sum(o.rows_read for o in outcomes if o.status == "bronze"),
+        }
+        timings = {"duration_load_files_s": round(loaded - began, 3)}  # read, parse, append, archive
+        context.log.info(
+            f"asset=bronze/{entity.name} window={start}..{end} files={len(outcomes)} "
+            + " ".join(f"{k}={v}" for k, v in {**counts, **timings}.items())
+            + f" partition_rows={window_rows} total_rows={total_rows}"
+        )
         files_table = "\n".join(
             f"| {o.file} | {o.status} | {o.rows_read} | {o.reason or ''} |" for o in outcomes
         )
@@ -82,10 +97,9 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
                 "dagster/row_count": total_rows,
                 "window": f"{start} .. {end}",
                 "preview": preview(sample),
-                "files_loaded": sum(o.status == "bronze" for o in outcomes),
-                "files_duplicate": sum(o.status == "duplicate_file" for o in outcomes),
-                "files_rejected": len(rejected),
-                "rows_appended": sum(o.rows_read for o in outcomes if o.status == "bronze"),
+                "dagster/column_schema": column_schema(bronze_schema(entity)),
+                **counts,
+                **timings,
                 "files": MetadataValue.md(
                     "| file | status | rows | reason |\n|---|---|---|---|\n" + files_table
                     if outcomes else "_no landing files for this window_"

@@ -7,6 +7,7 @@ reason. Nothing is deleted, and the same content is never appended twice.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -62,6 +63,7 @@ def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: d
     with warehouse.connect() as conn:
         warehouse.ensure_tables(conn, entity)
         for name, profile, partition in files_in_window(store, entity, start, end, profiles):
+            began = time.perf_counter()
             content = store.read_bytes(name)
             sha = hashlib.sha256(content).hexdigest()
             outcome = FileOutcome(name, sha, profile.name, partition, status="bronze")
@@ -73,7 +75,8 @@ def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: d
                 outcome.status, outcome.reason = "rejected", str(exc)
                 moved = store.reject(name, f"{name}: {exc}\nprofile: {profile.name}\nsha256: {sha}\n")
                 warehouse.record_file_load(conn, **audit, status="rejected", reason=str(exc))
-                _log(log, "error", f"file={name} status=rejected profile={profile.name} reason={exc} moved_to={moved}")
+                _log(log, "error", f"file={name} entity={entity} status=rejected profile={profile.name} "
+                                   f"partition={partition} rows_read=0 reason={exc} moved_to={moved}")
                 outcomes.append(outcome)
                 continue
             outcome.rows_read = len(rows)
@@ -91,8 +94,9 @@ def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: d
                 warehouse.record_file_load(conn, **audit, rows_read=len(rows), rows_duplicate=len(rows),
                                            status="duplicate_file", reason=outcome.reason, replace=False)
             store.archive(name, partition, sha)
-            _log(log, "info", f"file={name} status={outcome.status} profile={profile.name} "
-                              f"partition={partition} rows_read={outcome.rows_read}")
+            _log(log, "info", f"file={name} entity={entity} status={outcome.status} profile={profile.name} "
+                              f"partition={partition} rows_read={outcome.rows_read} "
+                              f"seconds={time.perf_counter() - began:.3f}")
             outcomes.append(outcome)
     return outcomes
 
