@@ -5,24 +5,53 @@
   one `dbt build` over the whole window.
 - `gold_models` (everything else: staging views, dimensions, marts): unpartitioned,
   rebuilt from the current silver state.
-dbt tests become asset checks on the models they test.
+dbt tests become asset checks on the models they test; fct_sales also carries
+`revenue_matches_silver`, computed in the same step once dbt has exited.
 """
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import AssetExecutionContext, BackfillPolicy, Output
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    MetadataValue,
+    Output,
+    TableColumn,
+    TableSchema,
+    multi_asset,
+)
 from dagster_dbt import DbtCliResource, dbt_assets
 
+# @dbt_assets takes no check specs of our own; gold_daily_models is built from the same parts
+# it is (dagster-dbt 0.29), plus the revenue check.
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_SELECT_METADATA_KEY,
+    DAGSTER_DBT_UNIQUE_ID_METADATA_KEY,
+    build_dbt_specs,
+)
+from dagster_dbt.dbt_manifest import validate_manifest
+
 from retail_assets.assets.bronze import WAREHOUSE_POOL
+from retail_assets.assets.metadata import preview
 from retail_assets.gold.project import TARGET_PATH, dbt_project
 from retail_assets.gold.translator import translator
 from retail_assets.gold.window import event_time_args
 from retail_assets.partitions import daily_partitions
+from retail_assets.quality.reconciliation import REVENUE_TOLERANCE, fct_sales_revenue_reconciliation
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
 DAILY = "tag:daily"
+FCT_SALES = AssetKey(["gold", "fct_sales"])
+REVENUE_CHECK = "revenue_matches_silver"
+# dbt's own test of the same identity (over every processed delivery, not one window).
+DBT_REVENUE_TEST = "assert_fct_sales_reconciles_with_silver"
 
 
 @contextmanager
@@ -43,45 +72,149 @@ def dbt_points_at(warehouse: DuckDBWarehouse) -> Iterator[None]:
             os.environ["RETAIL_DUCKDB_PATH"] = previous
 
 
-def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse, args: list[str]):
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse, args: list[str],
+           window: tuple | None = None):
+    """`dbt build`, then per model: row count, column schema, preview; then the revenue check if selected.
+
+    `window` is the (start, end) of a daily run: the models' partition rows, preview and the
+    revenue check are restricted to it.
+    """
     with warehouse.connect() as conn:  # sources must exist even before their first delivery
         warehouse.ensure_silver_tables(conn)
+    began = time.perf_counter()
     with dbt_points_at(warehouse):
         # dbt unit tests guard the SQL logic and run in the test suite (make test), like any
         # unit test; scheduled builds run models and data tests only.
         invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *args],
                              context=context, target_path=TARGET_PATH)
-    # The dbt subprocess holds DuckDB's write lock until it exits, so events are
-    # collected first and row counts added after. (dagster-dbt's fetch_row_counts
-    # opens an in-process connection with another configuration, which then blocks
-    # the next Python step of the same run from opening the file.)
-    events = list(invocation.stream())
+        # The dbt subprocess holds DuckDB's write lock until it exits, so events are
+        # collected first and row counts added after. (dagster-dbt's fetch_row_counts
+        # opens an in-process connection with another configuration, which then blocks
+        # the next Python step of the same run from opening the file.)
+        events = list(invocation.stream())
+    dbt_seconds = round(time.perf_counter() - began, 3)
+    models = sum(isinstance(e, Output) for e in events)
+    context.log.info(f"dbt=build models={models} events={len(events)} seconds={dbt_seconds} "
+                     f"window={_window_text(window)}")
     with warehouse.connect() as conn:
-        yield from (_with_row_count(context, conn, event) for event in events)
+        for event in events:
+            yield _with_table_metadata(context, conn, event, window, dbt_seconds)
+        if window and REVENUE_CHECK_SPEC.key in context.selected_asset_check_keys:
+            yield _revenue_check(context, conn, window)
 
 
-def _with_row_count(context: AssetExecutionContext, conn, event):
+def _window_text(window) -> str:
+    return f"{window[0]}..{window[1]}" if window else "all"
+
+
+def _with_table_metadata(context: AssetExecutionContext, conn, event, window, dbt_seconds: float):
     if not isinstance(event, Output):
         return event
     key = context.asset_key_for_output(event.output_name)
-    table = ".".join(key.path)  # the translator keys models as [schema, name]
+    schema, name = key.path  # the translator keys models as [schema, name]
+    table = f"{schema}.{name}"
+    columns = conn.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, name],
+    ).fetchall()
+    described = context.assets_def.specs_by_key[key].metadata.get("dagster/column_schema")
+    descriptions = {c.name: c.description for c in described.columns} if described else {}
     rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    return event.with_metadata({**event.metadata, "dagster/row_count": rows})
+    metadata = {
+        "dagster/row_count": rows,
+        # Types as DuckDB built them (the dbt yml declares names and descriptions, not types).
+        "dagster/column_schema": TableSchema(
+            columns=[TableColumn(name=c, type=t, description=descriptions.get(c)) for c, t in columns]),
+        "dbt_invocation_duration_s": dbt_seconds,
+    }
+    sample_sql = f"SELECT * FROM {table} LIMIT 5"
+    params: list = []
+    if window and "partition_date" in {c for c, _ in columns}:
+        where = "WHERE partition_date >= ? AND partition_date < ?"
+        params = [window[0], window[1]]
+        metadata["dagster/partition_row_count"] = conn.execute(
+            f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
+        sample_sql = f"SELECT * FROM {table} {where} LIMIT 5"
+    if window:
+        metadata["window"] = f"{window[0]} .. {window[1]}"
+    metadata["preview"] = preview(conn.execute(sample_sql, params).fetchdf())
+    seconds = event.metadata.get("Execution Duration")
+    context.log.info(
+        f"model={key.to_user_string()} rows={rows} "
+        f"window_rows={metadata.get('dagster/partition_row_count', 'n/a')} window={_window_text(window)} "
+        f"dbt_seconds={round(seconds.value, 3) if seconds is not None else 'n/a'}"
+    )
+    return event.with_metadata({**event.metadata, **metadata})
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    select=DAILY,
+def _revenue_check(context: AssetExecutionContext, conn, window) -> AssetCheckResult:
+    result = fct_sales_revenue_reconciliation(conn, window[0], window[1])
+    worst = result.worst_days()
+    context.log.info(
+        f"check={REVENUE_CHECK} window={_window_text(window)} passed={result.passed} "
+        + " ".join(f"{k}={v}" for k, v in result.metadata().items())
+    )
+    return AssetCheckResult(
+        asset_key=FCT_SALES,
+        check_name=REVENUE_CHECK,
+        passed=result.passed,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={
+            **result.metadata(),
+            "window": f"{window[0]} .. {window[1]}",
+            "worst_days": MetadataValue.md(
+                worst.to_markdown(index=False, floatfmt=".2f") if len(worst) else "_no sales in the window_"),
+        },
+    )
+
+
+def _revenue_check_spec(manifest) -> AssetCheckSpec:
+    tests = [uid for uid, node in manifest["nodes"].items()
+             if node["resource_type"] == "test" and node["name"] == DBT_REVENUE_TEST]
+    if len(tests) != 1:
+        raise ValueError(f"dbt test {DBT_REVENUE_TEST} not found once in the manifest (found {tests})")
+    return AssetCheckSpec(
+        REVENUE_CHECK,
+        asset=FCT_SALES,
+        description=(
+            "For the lines delivered in the materialized window (partition_date in the window), "
+            "revenue per sale day in gold.fct_sales equals silver.sales_lines' within "
+            f"{REVENUE_TOLERANCE} per day; a day on one side only counts 0 on the other. Late lines "
+            "keep their true sale day, so the window may cover earlier days. Metadata lists the worst "
+            "days. A failure means fct_sales lost, duplicated or mis-priced lines of that delivery: "
+            "re-materialize the window of gold_daily_models."
+        ),
+        # dagster-dbt looks up a dbt node for every selected check when it narrows the dbt
+        # selection (fct_sales with only some of its checks): this one maps to dbt's test of
+        # the same identity, so that run builds fct_sales, runs that test, then this check.
+        metadata={DAGSTER_DBT_UNIQUE_ID_METADATA_KEY: tests[0]},
+    )
+
+
+_manifest = validate_manifest(dbt_project.manifest_path)
+_daily_specs, _daily_dbt_checks = build_dbt_specs(
+    translator=translator, manifest=_manifest, select=DAILY, exclude="", selector="",
+    io_manager_key=None, project=dbt_project,
+)
+REVENUE_CHECK_SPEC = _revenue_check_spec(_manifest)
+
+
+@multi_asset(  # what @dbt_assets(select=DAILY, ...) builds, with one more check spec
     name="gold_daily_models",
+    specs=_daily_specs,
+    check_specs=[*_daily_dbt_checks, REVENUE_CHECK_SPEC],
+    can_subset=True,
     partitions_def=daily_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    dagster_dbt_translator=translator,
+    op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: DAILY},
     pool=WAREHOUSE_POOL,
+    allow_arbitrary_check_specs=True,  # dbt tests on the silver sources
 )
 def gold_daily_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
     window = context.partition_time_window
-    yield from _build(context, dbt, warehouse, event_time_args(window.start, window.end))
+    yield from _build(context, dbt, warehouse, event_time_args(window.start, window.end),
+                      window=(window.start.date(), window.end.date()))
 
 
 @dbt_assets(
