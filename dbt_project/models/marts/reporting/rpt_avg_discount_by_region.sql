@@ -21,10 +21,10 @@ grouped as (
         coalesce(stores.region, 'Unknown') as region,
         count(*) as lines,
         cast(sum(case when sales.discount > 0 then 1 else 0 end) as {{ dbt.type_bigint() }}) as discounted_lines,
-        avg(sales.discount) as avg_discount,
-        sum(sales.quantity * sales.unit_price) as gross_amount,
-        sum(sales.quantity * sales.unit_price * sales.discount) as discount_amount,
-        sum(sales.revenue) as revenue
+        {{ stable_avg('sales.discount') }} as avg_discount,
+        {{ stable_sum('sales.quantity * sales.unit_price') }} as gross_amount,
+        {{ stable_sum('sales.quantity * sales.unit_price * sales.discount') }} as discount_amount,
+        {{ stable_sum('sales.revenue') }} as revenue
     from sales
     left join stores on stores.store_key = sales.store_key
     group by 1, 2

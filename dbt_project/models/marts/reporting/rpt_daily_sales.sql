@@ -24,8 +24,8 @@ daily as (
         count(distinct customer_id) as customers,
         count(distinct case when is_guest then transaction_id end) as guest_transactions,
         count(distinct case when is_cancellation then transaction_id end) as transactions_with_cancellation,
-        sum(quantity * unit_price) as gross_amount,
-        sum(revenue) as revenue
+        {{ stable_sum('quantity * unit_price') }} as gross_amount,
+        {{ stable_sum('revenue') }} as revenue
     from sales
     group by sale_date, date_key, store_key
 

@@ -13,7 +13,7 @@ shifts as (
     select
         employee_id,
         count(*) as shifts,
-        sum(shift_hours) as hours_worked,
+        {{ stable_sum('shift_hours') }} as hours_worked,
         min(shift_date) as first_shift_date,
         max(shift_date) as last_shift_date
     from {{ ref('stg_shifts') }}
@@ -27,7 +27,7 @@ sales as (
         employee_key,
         count(distinct transaction_id) as transactions,
         count(*) as lines,
-        sum(revenue) as revenue
+        {{ stable_sum('revenue') }} as revenue
     from {{ ref('fct_sales') }}
     where employee_key is not null
     group by employee_key

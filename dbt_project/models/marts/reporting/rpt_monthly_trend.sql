@@ -13,7 +13,7 @@ monthly as (
         count(*) as transactions,
         cast(sum(line_count) as {{ dbt.type_bigint() }}) as lines,
         count(distinct customer_id) as customers,
-        sum(revenue) as revenue
+        {{ stable_sum('revenue') }} as revenue
     from orders
     group by 1
 

@@ -29,7 +29,7 @@ grouped as (
         day_name,
         hour_of_day,
         count(*) as transactions,
-        sum(revenue) as revenue
+        {{ stable_sum('revenue') }} as revenue
     from orders
     group by day_of_week, day_name, hour_of_day
 

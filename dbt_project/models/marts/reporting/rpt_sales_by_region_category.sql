@@ -27,7 +27,7 @@ grouped as (
         count(distinct sales.transaction_id) as transactions,
         count(*) as lines,
         cast(sum(sales.quantity) as {{ dbt.type_bigint() }}) as units,
-        sum(sales.revenue) as revenue
+        {{ stable_sum('sales.revenue') }} as revenue
     from sales
     left join stores on stores.store_key = sales.store_key
     left join products on products.product_key = sales.product_key
@@ -43,5 +43,5 @@ select
     lines,
     units,
     revenue,
-    revenue / nullif(sum(revenue) over (partition by country, region), 0) as share_of_region_revenue
+    round(revenue / nullif(sum(revenue) over (partition by country, region), 0), 6) as share_of_region_revenue
 from grouped

@@ -21,7 +21,7 @@ per_product as (
         count(distinct transaction_id) as transactions,
         count(*) as lines,
         cast(sum(quantity) as {{ dbt.type_bigint() }}) as units,
-        sum(revenue) as revenue,
+        {{ stable_sum('revenue') }} as revenue,
         min(sale_date) as first_sale_date,
         max(sale_date) as last_sale_date
     from sales

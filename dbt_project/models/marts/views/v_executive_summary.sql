@@ -22,25 +22,25 @@ kpis as (
 
     select
         latest.latest_sale_date,
-        coalesce(sum(orders.revenue), 0) as total_sales,
+        coalesce({{ stable_sum('orders.revenue') }}, 0) as total_sales,
         count(orders.transaction_id) as total_transactions,
         cast(coalesce(sum(orders.line_count), 0) as {{ dbt.type_bigint() }}) as total_lines,
         count(distinct orders.customer_id) as total_customers,
         count(distinct orders.store_id) as stores_with_sales,
         cast(sum(case when orders.is_guest then 1 else 0 end) as {{ dbt.type_bigint() }}) as guest_transactions,
         cast(sum(case when orders.has_cancellation then 1 else 0 end) as {{ dbt.type_bigint() }}) as transactions_with_cancellation,
-        sum(case
+        round(sum(case
             when extract(year from orders.sale_date) = extract(year from latest.latest_sale_date)
                 then orders.revenue else 0
-        end) as sales_ytd,
+        end), 4) as sales_ytd,
         cast(sum(case
             when extract(year from orders.sale_date) = extract(year from latest.latest_sale_date)
                 then 1 else 0
         end) as {{ dbt.type_bigint() }}) as transactions_ytd,
-        sum(case
+        round(sum(case
             when orders.sale_date > cast({{ dbt.dateadd('day', -30, 'latest.latest_sale_date') }} as date)
                 then orders.revenue else 0
-        end) as sales_last_30_days
+        end), 4) as sales_last_30_days
     -- from `latest` (always one row): the summary has one row even with no sales
     from latest
     left join orders on true
