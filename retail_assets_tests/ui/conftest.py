@@ -1,0 +1,29 @@
+"""One real `dagster dev` per test module, over a temp data root with three synthetic days in landing."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from retail_assets.source.generate import generate
+from retail_assets_tests.ui.dagster_dev import LOCATION, DagsterDev
+from retail_assets_tests.ui.graphql_ops import stop_sensor
+
+DAYS = ["2026-11-01", "2026-11-02", "2026-11-03"]
+
+
+@pytest.fixture(scope="module")
+def dagster_dev(tmp_path_factory):
+    root: Path = tmp_path_factory.mktemp("dagster_dev")
+    data = root / "data"
+    generate(data / "landing", start=date.fromisoformat(DAYS[0]), days=len(DAYS), seed=3, lines_per_day=200)
+    dev = DagsterDev(home=root / "dagster_home", data_dir=data, log_path=root / "dagster_dev.log",
+                     extra_env={"FRESHNESS_DAEMON_INTERVAL_SECONDS": "5"})
+    dev.start()
+    try:
+        # The automation sensor is on by default; here the test is the operator and
+        # drives the runs itself, so ML/report runs must not start behind its back.
+        assert stop_sensor(dev, "retail_automation", LOCATION) == "STOPPED"
+        yield dev
+    finally:
+        dev.stop()

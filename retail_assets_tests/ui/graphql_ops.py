@@ -1,0 +1,47 @@
+"""What an operator does in the UI, as the UI does it: GraphQL calls to the webserver."""
+
+import time
+
+from retail_assets_tests.ui.dagster_dev import DagsterDev
+
+SENSOR = """query($name: String!, $location: String!) {
+  sensorOrError(sensorSelector: {repositoryLocationName: $location, repositoryName: "__repository__",
+                                 sensorName: $name}) {
+    __typename ... on Sensor { sensorState { id status } } ... on PythonError { message } } }"""
+STOP_SENSOR = """mutation($id: String!) { stopSensor(id: $id) { __typename
+  ... on StopSensorMutationResult { instigationState { status } } ... on PythonError { message } } }"""
+LAUNCH_BACKFILL = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
+  __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message stack }
+  ... on InvalidSubsetError { message } ... on UnauthorizedError { message } } }"""
+BACKFILL = """query($id: String!) { partitionBackfillOrError(backfillId: $id) { __typename
+  ... on PartitionBackfill { status error { message }
+    runs(limit: 100) { id status tags { key value } } } ... on PythonError { message } } }"""
+DONE = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CANCELED"}
+
+
+def stop_sensor(dev: DagsterDev, name: str, location: str) -> str:
+    state = dev.graphql(SENSOR, {"name": name, "location": location})["sensorOrError"]
+    assert state["__typename"] == "Sensor", state
+    result = dev.graphql(STOP_SENSOR, {"id": state["sensorState"]["id"]})["stopSensor"]
+    assert result["__typename"] == "StopSensorMutationResult", result
+    return result["instigationState"]["status"]
+
+
+def launch_backfill(dev: DagsterDev, asset_paths: list[list[str]], partitions: list[str]) -> str:
+    params = {"partitionNames": partitions, "assetSelection": [{"path": p} for p in asset_paths],
+              "title": f"test backfill {partitions[0]}..{partitions[-1]}"}
+    result = dev.graphql(LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
+    assert result["__typename"] == "LaunchBackfillSuccess", result
+    return result["backfillId"]
+
+
+def wait_for_backfill(dev: DagsterDev, backfill_id: str, timeout: float = 600) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        backfill = dev.graphql(BACKFILL, {"id": backfill_id})["partitionBackfillOrError"]
+        assert backfill["__typename"] == "PartitionBackfill", backfill
+        unfinished = [r for r in backfill["runs"] if r["status"] not in ("SUCCESS", "FAILURE", "CANCELED")]
+        if backfill["status"] in DONE and not unfinished:
+            return backfill
+        time.sleep(2)
+    raise TimeoutError(f"backfill {backfill_id} not done after {timeout}s; log: {dev.log_tail()}")
