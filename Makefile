@@ -29,9 +29,11 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 		../$(BIN)/dbt parse --quiet --profiles-dir . --target-path target
 	touch $@
 
+# Two workers (this machine has 2 cores); a test file stays on one worker, so a module's
+# shared fixture (a dagster dev server, a built warehouse) is built once.
 test: install browser
 	mkdir -p tmp
-	$(BIN)/pytest --basetemp=tmp/pytest
+	$(BIN)/pytest --basetemp=tmp/pytest -n 2 --dist loadfile
 
 # The browser tests drive Debian's chromium through Playwright (Playwright's own browser
 # download needs the internet). Installed once with apt-get when missing (~30 s, 0.5 GB).
