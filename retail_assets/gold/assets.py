@@ -224,6 +224,9 @@ def gold_daily_models(context: AssetExecutionContext, dbt: DbtCliResource, wareh
     name="gold_models",
     dagster_dbt_translator=translator,
     pool=WAREHOUSE_POOL,
+    # Unpartitioned, so a range means nothing to it; declared so that a CLI
+    # `--partition-range` run can include these models with the daily ones (one run).
+    backfill_policy=BackfillPolicy.single_run(),
 )
 def gold_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
     yield from _build(context, dbt, warehouse, [])
