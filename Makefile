@@ -69,9 +69,12 @@ bench: install
 dev: install dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
+# The instance, with the pool's limit row created up front: two runs claiming a pool for
+# the very first time at the same moment can both get a slot (a race in Dagster).
 dagster-home:
 	mkdir -p $(DAGSTER_HOME)
 	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+	$(BIN)/dagster instance concurrency set warehouse_writes 1 > /dev/null
 
 clean:
 	rm -rf tmp .pytest_cache

@@ -66,3 +66,16 @@ def online_retail() -> Path:
         pytest.fail(f"the real Online Retail sample is missing (looked in {ONLINE_RETAIL_CANDIDATES}); "
                     "set RETAIL_ONLINE_RETAIL_DIR")
     return path
+
+
+# The longest test files, longest first. With two xdist workers (make test), a long file
+# collected last would run alone at the end while the other worker idles.
+LONGEST_FIRST = ("ui/", "gold/test_gold_materialize.py", "gold/test_concurrent_backfills.py", "reports/",
+                 "observability/", "ingestion/")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        return next((i for i, part in enumerate(LONGEST_FIRST) if part in item.nodeid), len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: the order inside each file is kept

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, EventRecordsFilter
 
+from retail_assets.assets.bronze import WAREHOUSE_POOL
 from retail_assets.source.generate import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,11 +52,15 @@ def test_concurrent_backfills_never_write_the_warehouse_at_the_same_time(data_ro
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("RETAIL_DUCKDB_PATH", None)
 
-    # Create the instance's storage once: two processes creating SQLite tables at once race.
+    # Set the instance up once, as `make dagster-home` does: two processes creating the SQLite
+    # tables at once race, and so do two first claims of a pool that has no limit row yet
+    # (seen here: both runs got a slot of `warehouse_writes`).
     with DagsterInstance.from_config(str(home)) as instance:
         instance.get_runs(limit=1)
         instance.get_event_records(EventRecordsFilter(DagsterEventType.RUN_SUCCESS), limit=1)
         instance.all_instigator_state()
+        assert instance.event_log_storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
+        assert instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).slot_count == 1
 
     cmd = [str(Path(sys.executable).parent / "dagster"), "asset", "materialize", "-m", "retail_assets.definitions",
            "--select", readme_backfill_selection(), "--partition-range"]
