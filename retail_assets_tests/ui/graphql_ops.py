@@ -45,3 +45,15 @@ def wait_for_backfill(dev: DagsterDev, backfill_id: str, timeout: float = 600) -
             return backfill
         time.sleep(2)
     raise TimeoutError(f"backfill {backfill_id} not done after {timeout}s; log: {dev.log_tail()}")
+
+LAUNCH_RUN = """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) { __typename
+  ... on LaunchRunSuccess { run { id } } ... on PythonError { message } ... on InvalidSubsetError { message } } }"""
+
+
+def launch_assets(dev: DagsterDev, asset_paths: list[list[str]], location: str) -> str:
+    """What *Materialize* on an asset page does: a run of the implicit asset job."""
+    params = {"selector": {"repositoryLocationName": location, "repositoryName": "__repository__",
+                           "jobName": "__ASSET_JOB", "assetSelection": [{"path": p} for p in asset_paths]}}
+    result = dev.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
+    assert result["__typename"] == "LaunchRunSuccess", result
+    return result["run"]["id"]

@@ -4,6 +4,7 @@ daemon's backfill and run queue (dbt in subprocesses), then the same days again;
 itself in Debian's Chromium. Screenshots are kept in the test's tmp folder.
 """
 
+import json
 import time
 from urllib.parse import urlparse
 
@@ -11,7 +12,8 @@ import duckdb
 
 from retail_assets_tests.ui.browser import local_page
 from retail_assets_tests.ui.conftest import DAYS
-from retail_assets_tests.ui.graphql_ops import launch_backfill, wait_for_backfill
+from retail_assets_tests.ui.dagster_dev import LOCATION
+from retail_assets_tests.ui.graphql_ops import launch_assets, launch_backfill, wait_for_backfill
 
 GOLD_TABLES = ["gold.fct_sales", "gold.fct_orders", "gold.dim_customer", "gold.dim_product", "gold.dim_store",
                "gold.dim_employee", "gold.rpt_daily_sales", "gold.rpt_top_products", "gold.v_executive_summary"]
@@ -110,3 +112,20 @@ def test_the_ui_shows_the_layers_freshness_and_checks_in_a_real_browser(dagster_
     assert all(urlparse(u).hostname != "127.0.0.1" for u in blocked)
     for name in ("asset_graph.png", "fct_sales.png", "silver_checks.png"):
         assert (tmp_path / name).stat().st_size > 10_000, name
+
+
+def test_the_daemon_records_a_failed_run_where_on_call_looks(dagster_dev):
+    """Three days cannot train the churn model (it needs label windows): a real failure, launched as
+    from the asset page; the daemon's run_failure_recorder writes it to ops/run_failures.jsonl."""
+    run_id = launch_assets(dagster_dev, [["ml", "customer_churn_model"]], LOCATION)
+    log = dagster_dev.data_dir / "ops" / "run_failures.jsonl"
+    deadline = time.monotonic() + 180
+    records = []
+    while time.monotonic() < deadline and not records:
+        time.sleep(3)
+        if log.exists():
+            records = [json.loads(line) for line in log.read_text().splitlines() if run_id in line]
+    assert records, f"no failure recorded for {run_id}; log: {dagster_dev.log_tail()}"
+    [record] = records
+    assert record["assets"] == ["ml/customer_churn_model"] and record["error"], record
+    assert "run_failed run_id=" + run_id in dagster_dev.log_path.read_text(errors="replace")
