@@ -42,7 +42,8 @@ class DataRoot:
     def resources(self) -> dict:
         store = LocalFileStore(landing_dir=str(self.landing), archive_dir=str(self.archive),
                                rejected_dir=str(self.rejected))
-        return duckdb_resources(store, str(self.db))
+        return duckdb_resources(store, str(self.db), reports_dir=str(self.root / "reports"),
+                                ops_dir=str(self.root / "ops"))
 
     def drop(self, source: Path, name: str | None = None) -> Path:
         target = self.landing / (name or source.name)

@@ -1,8 +1,9 @@
 """Reports as assets (group `reports`, keys reports/<name>): CSV exports and the sales dashboard.
 
 Thin wrappers: read gold (read-only) with queries.py, write with exports.py /
-dashboard.py, tell the operator what was written. They follow gold eagerly,
-like the ML scores: a new day of data refreshes the files people open.
+dashboard.py, tell the operator what was written. They follow gold (and ML)
+once it has settled, like the ML scores (retail_assets/automation/policies.py):
+a new day of data refreshes the files people open.
 """
 
 from collections.abc import Callable
