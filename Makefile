@@ -69,8 +69,8 @@ bench: install
 dev: install dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
-# The instance, with the pool's limit row created up front: two runs claiming a pool for
-# the very first time at the same moment can both get a slot (a race in Dagster).
+# The instance, with the warehouse pool's limit set explicitly (visible in the UI's
+# Deployment > Concurrency page and `dagster instance concurrency get` before any run).
 dagster-home:
 	mkdir -p $(DAGSTER_HOME)
 	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true

