@@ -14,11 +14,8 @@ from dagster import AssetKey
 from retail_assets.definitions import build_definitions
 from retail_assets.reports import report_assets
 from retail_assets.reports.dashboard import CHARTS, KPI_CARDS, build_dashboard
+from retail_assets_tests import chromium
 from retail_assets_tests.reports.test_dashboard_unit import tiny_data
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 
 # Each KPI recomputed from the sales lines, without the marts or the view the dashboard reads.
 INDEPENDENT_KPIS = """
@@ -43,13 +40,11 @@ def dashboard_path(env) -> Path:
 @contextmanager
 def opened(path: Path):
     """The page rendered in headless Chromium, with its console errors and every URL it requested."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium) before the tests")
     from playwright.sync_api import sync_playwright
 
     errors, requests = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = chromium.launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

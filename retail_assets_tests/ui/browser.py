@@ -1,21 +1,14 @@
 """Debian's Chromium driven by Playwright, offline: every request not to 127.0.0.1 is blocked and recorded."""
 
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from retail_assets_tests import chromium
 
 
 @contextmanager
 def local_page(viewport=(1600, 1000)):
     """A page that can only reach 127.0.0.1; yields (page, blocked_urls)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
@@ -29,7 +22,7 @@ def local_page(viewport=(1600, 1000)):
             route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = chromium.launch(p)
         try:
             page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
             page.route("**/*", only_local)
