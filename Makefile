@@ -71,10 +71,13 @@ dev: install dagster-home
 
 # The instance, with the warehouse pool's limit set explicitly (visible in the UI's
 # Deployment > Concurrency page and `dagster instance concurrency get` before any run).
-dagster-home:
+# Once per instance (a file target): the Dagster CLI costs seconds of imports per call.
+dagster-home: $(DAGSTER_HOME)/dagster.yaml
+
+$(DAGSTER_HOME)/dagster.yaml: | $(VENV)/.installed
 	mkdir -p $(DAGSTER_HOME)
-	cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
-	$(BIN)/dagster instance concurrency set warehouse_writes 1 > /dev/null
+	cp dagster.yaml $@
+	$(BIN)/dagster instance concurrency set warehouse_writes 1 > /dev/null || (rm -f $@; exit 1)
 
 clean:
 	rm -rf tmp .pytest_cache
