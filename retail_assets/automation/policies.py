@@ -42,18 +42,18 @@ class GoldShape:
     daily: frozenset[AssetKey]          # stg_sales_lines, fct_sales, fct_orders
     unpartitioned: frozenset[AssetKey]  # staging views, dimensions, marts
 
-    def selection(self, keys: frozenset[AssetKey]) -> AssetSelection:
-        return AssetSelection.assets(*keys)
+    @property
+    def daily_selection(self) -> AssetSelection:
+        return AssetSelection.assets(*self.daily)
+
+    @property
+    def unpartitioned_selection(self) -> AssetSelection:
+        return AssetSelection.assets(*self.unpartitioned)
 
 
 def _unhandled_upstream_update() -> AutomationCondition:
     """Something upstream changed and this asset has not been requested or updated since."""
     return AC.any_deps_updated().since_last_handled()
-
-
-def _day_changed(shape: GoldShape) -> AutomationCondition:
-    """A daily partition's own upstream changed and it has not been requested or updated since."""
-    return AC.any_deps_updated().ignore(shape.selection(shape.unpartitioned)).since_last_handled()
 
 
 def _busy() -> AutomationCondition:
@@ -77,7 +77,7 @@ def daily_follows_silver(shape: GoldShape) -> AutomationCondition:
       silver, so it does not need dim_customer to be rebuilt first.)
     """
     return (
-        _day_changed(shape)
+        AC.any_deps_updated().ignore(shape.unpartitioned_selection).since_last_handled()
         & ~AC.any_deps_missing()
         & ~AC.any_deps_in_progress()
         & ~AC.in_progress()
@@ -95,7 +95,7 @@ def follows_upstream(shape: GoldShape) -> AutomationCondition:
     """
     return (
         _unhandled_upstream_update()
-        & ~AC.any_deps_match(_busy()).allow(shape.selection(shape.daily))
+        & ~AC.any_deps_match(_busy()).allow(shape.daily_selection)
         & ~AC.any_deps_in_progress()
         & ~AC.in_progress()
     ).with_label("follows_upstream")
