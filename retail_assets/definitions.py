@@ -8,7 +8,7 @@ from retail_assets.automation.failures import run_failure_recorder
 from retail_assets.automation.policies import GoldShape, apply_operating_policy
 from retail_assets.automation.schedules import daily_safety_net_job, daily_safety_net_schedule
 from retail_assets.automation.sensors import automation_sensor
-from retail_assets.gold.assets import gold_daily_models, gold_models
+from retail_assets.gold.assets import DAILY_MODEL_KEYS, gold_models
 from retail_assets.jobs import landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
 from retail_assets.landing.sensor import landing_file_sensor
@@ -17,12 +17,12 @@ from retail_assets.ml.assets import MODEL_KEY
 from retail_assets.reports import report_assets
 from retail_assets.resources import build_resources
 
-GOLD = GoldShape(daily=frozenset(gold_daily_models.keys), unpartitioned=frozenset(gold_models.keys))
+GOLD = GoldShape(daily=DAILY_MODEL_KEYS, unpartitioned=frozenset(gold_models.keys) - DAILY_MODEL_KEYS)
 
 
 def build_definitions(resources: dict) -> Definitions:
     """All definitions over the given resources (tests pass temp-dir ones)."""
-    assets = [*bronze_assets, *silver_assets, gold_daily_models, gold_models, *ml_assets, *report_assets]
+    assets = [*bronze_assets, *silver_assets, gold_models, *ml_assets, *report_assets]
     return Definitions(
         # Freshness and automation come from each asset's layer, in one place (automation/policies.py).
         assets=apply_operating_policy(assets, GOLD, MODEL_KEY),

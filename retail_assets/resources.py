@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource
 
 from retail_assets import settings
 from retail_assets.automation.failures import RunFailureLog
-from retail_assets.gold.project import dbt_project
+from retail_assets.gold.project import dbt_executable, dbt_project
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.reports.folder import ReportsFolder
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
@@ -37,12 +35,6 @@ def duckdb_resources(landing: LocalFileStore, duckdb_path: str, reports_dir: str
         "reports": ReportsFolder(path=reports_dir or str(settings.data_dir() / "reports")),
         "failure_log": RunFailureLog(path=str(Path(ops_dir or settings.data_dir() / "ops") / "run_failures.jsonl")),
     }
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv's), so a PATH without .venv/bin still works."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def build_resources() -> dict:

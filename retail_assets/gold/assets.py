@@ -1,10 +1,13 @@
-"""Gold: the dbt project as Dagster assets, split by how they are partitioned.
+"""Gold: the whole dbt project as one Dagster multi-asset, so a run invokes dbt once.
 
-- `gold_daily_models` (dbt tag `daily`: fct_sales, fct_orders): incremental,
-  daily partitions with a single-run backfill policy, so a 90-day backfill is
-  one `dbt build` over the whole window.
-- `gold_models` (everything else: staging views, dimensions, marts): unpartitioned,
-  rebuilt from the current silver state.
+The models differ in partitioning, and each spec says so:
+- dbt tag `daily` (stg_sales_lines, fct_sales, fct_orders): daily partitions,
+  incremental over the run's window (`--event-time-start/--event-time-end`).
+- everything else (staging views, dimensions, marts): unpartitioned, rebuilt
+  from the current silver state.
+A run that selects both (a delivery, a backfill) executes one step: one
+`dbt build` in which dbt orders staging, dimensions, facts and marts itself.
+The single-run backfill policy makes a 365-day backfill that same one step.
 dbt tests become asset checks on the models they test; fct_sales also carries
 `revenue_matches_silver`, computed in the same step once dbt has exited.
 """
@@ -27,10 +30,10 @@ from dagster import (
     TableSchema,
     multi_asset,
 )
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource
 
-# @dbt_assets takes no check specs of our own; gold_daily_models is built from the same parts
-# it is (dagster-dbt 0.29), plus the revenue check.
+# @dbt_assets takes neither check specs of our own nor per-model partitions; gold_models is built
+# from the same parts it is (dagster-dbt 0.29), plus both.
 from dagster_dbt.asset_utils import (
     DAGSTER_DBT_SELECT_METADATA_KEY,
     DAGSTER_DBT_UNIQUE_ID_METADATA_KEY,
@@ -40,14 +43,15 @@ from dagster_dbt.dbt_manifest import validate_manifest
 
 from retail_assets.assets.bronze import WAREHOUSE_POOL
 from retail_assets.assets.metadata import preview
-from retail_assets.gold.project import TARGET_PATH, dbt_project
+from retail_assets.gold.project import dbt_project, new_run_target, prepare_manifest, remove_run_target
 from retail_assets.gold.translator import translator
 from retail_assets.gold.window import event_time_args
 from retail_assets.partitions import daily_partitions
 from retail_assets.quality.reconciliation import REVENUE_TOLERANCE, fct_sales_revenue_reconciliation
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
-DAILY = "tag:daily"
+ALL_MODELS = "fqn:*"
+DAILY_TAG = "daily"
 FCT_SALES = AssetKey(["gold", "fct_sales"])
 REVENUE_CHECK = "revenue_matches_silver"
 # dbt's own test of the same identity (over every processed delivery, not one window).
@@ -74,27 +78,32 @@ def dbt_points_at(warehouse: DuckDBWarehouse) -> Iterator[None]:
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse, args: list[str],
            window: tuple | None = None):
-    """`dbt build`, then per model: row count, column schema, preview; then the revenue check if selected.
+    """One `dbt build` of the selected models, then per model: row count, column schema, preview;
+    then the revenue check if selected.
 
-    `window` is the (start, end) of a daily run: the models' partition rows, preview and the
-    revenue check are restricted to it.
+    `window` is the (start, end) of a partitioned run: the daily models' partition rows,
+    preview and the revenue check are restricted to it.
     """
     with warehouse.connect() as conn:  # sources must exist even before their first delivery
         warehouse.ensure_silver_tables(conn)
     began = time.perf_counter()
-    with dbt_points_at(warehouse):
-        # dbt unit tests guard the SQL logic and run in the test suite (make test), like any
-        # unit test; scheduled builds run models and data tests only.
-        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *args],
-                             context=context, target_path=TARGET_PATH)
-        # The dbt subprocess holds DuckDB's write lock until it exits, so events are
-        # collected first and row counts added after. (dagster-dbt's fetch_row_counts
-        # opens an in-process connection with another configuration, which then blocks
-        # the next Python step of the same run from opening the file.)
-        events = list(invocation.stream())
+    target = new_run_target(context.run.run_id[:8])
+    try:
+        with dbt_points_at(warehouse):
+            # dbt unit tests guard the SQL logic and run in the test suite (make test), like any
+            # unit test; scheduled builds run models and data tests only.
+            invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *args],
+                                 context=context, target_path=target)
+            # The dbt subprocess holds DuckDB's write lock until it exits, so events are
+            # collected first and row counts added after. (dagster-dbt's fetch_row_counts
+            # opens an in-process connection with another configuration, which then blocks
+            # the next Python step of the same run from opening the file.)
+            events = list(invocation.stream())
+    finally:
+        remove_run_target(target)
     dbt_seconds = round(time.perf_counter() - began, 3)
     models = sum(isinstance(e, Output) for e in events)
-    context.log.info(f"dbt=build models={models} events={len(events)} seconds={dbt_seconds} "
+    context.log.info(f"dbt=build invocations=1 models={models} events={len(events)} seconds={dbt_seconds} "
                      f"window={_window_text(window)}")
     with warehouse.connect() as conn:
         for event in events:
@@ -192,41 +201,52 @@ def _revenue_check_spec(manifest) -> AssetCheckSpec:
     )
 
 
+def _run_window(context: AssetExecutionContext):
+    """The run's partition window as datetimes, or None for a run of unpartitioned models only."""
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return None
+    return context.partition_time_window
+
+
+def _daily_ids(manifest) -> set[str]:
+    return {uid for uid, node in manifest["nodes"].items()
+            if node["resource_type"] == "model" and DAILY_TAG in node["config"].get("tags", [])}
+
+
+def _with_partitioning(specs, manifest):
+    """Daily partitions on the models tagged `daily`; the others stay unpartitioned."""
+    daily = _daily_ids(manifest)
+    return [spec.replace_attributes(partitions_def=daily_partitions)
+            if spec.metadata.get(DAGSTER_DBT_UNIQUE_ID_METADATA_KEY) in daily else spec
+            for spec in specs]
+
+
+prepare_manifest()  # a no-op unless a dbt file changed since the last parse (atomic when it runs)
 _manifest = validate_manifest(dbt_project.manifest_path)
-_daily_specs, _daily_dbt_checks = build_dbt_specs(
-    translator=translator, manifest=_manifest, select=DAILY, exclude="", selector="",
+_specs, _dbt_checks = build_dbt_specs(
+    translator=translator, manifest=_manifest, select=ALL_MODELS, exclude="", selector="",
     io_manager_key=None, project=dbt_project,
 )
 REVENUE_CHECK_SPEC = _revenue_check_spec(_manifest)
 
 
-@multi_asset(  # what @dbt_assets(select=DAILY, ...) builds, with one more check spec
-    name="gold_daily_models",
-    specs=_daily_specs,
-    check_specs=[*_daily_dbt_checks, REVENUE_CHECK_SPEC],
-    can_subset=True,
-    partitions_def=daily_partitions,
+@multi_asset(  # what @dbt_assets(select=ALL_MODELS, ...) builds, with partitions per spec and one more check
+    name="gold_models",
+    specs=_with_partitioning(_specs, _manifest),
+    check_specs=[*_dbt_checks, REVENUE_CHECK_SPEC],
+    can_subset=True,  # required for specs with different partitions, and to build what a run selects
     backfill_policy=BackfillPolicy.single_run(),
-    op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: DAILY},
+    op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: ALL_MODELS},
     pool=WAREHOUSE_POOL,
     allow_arbitrary_check_specs=True,  # dbt tests on the silver sources
 )
-def gold_daily_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
-    window = context.partition_time_window
+def gold_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+    window = _run_window(context)
+    if window is None:
+        yield from _build(context, dbt, warehouse, [])
+        return
     yield from _build(context, dbt, warehouse, event_time_args(window.start, window.end),
                       window=(window.start.date(), window.end.date()))
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    exclude=DAILY,
-    name="gold_models",
-    dagster_dbt_translator=translator,
-    pool=WAREHOUSE_POOL,
-    # Unpartitioned, so a range means nothing to it; declared so that a CLI
-    # `--partition-range` run can include these models with the daily ones (one run).
-    backfill_policy=BackfillPolicy.single_run(),
-)
-def gold_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
-    yield from _build(context, dbt, warehouse, [])
+DAILY_MODEL_KEYS = frozenset(spec.key for spec in gold_models.specs if spec.partitions_def is not None)

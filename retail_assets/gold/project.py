@@ -1,17 +1,100 @@
-"""The dbt project behind the gold layer, located once for assets and resources."""
+"""The dbt project behind the gold layer, and the two places its artifacts live.
 
+- `target/manifest.json`: what the code location reads to define the gold
+  assets. Only `dbt parse` through `prepare_manifest` writes it, into a private
+  folder first and then by an atomic rename, so a process loading the
+  definitions sees the old file or the new one, never half of one.
+- `target/runs/<run>-<step>/`: where each run's `dbt build` writes. Every dbt
+  invocation rewrites `manifest.json` in its target folder; sharing one folder
+  with the code location let a run start while another run's dbt was halfway
+  through that file (`orjson.JSONDecodeError` in `validate_manifest`). The run
+  folder is seeded with the parse's `partial_parse.msgpack`, so dbt still
+  parses incrementally.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from retail_assets import settings
 
-# A fixed target folder keeps dbt's partial parsing between runs (a per-run folder
-# re-parses the whole project every time). Runs never share it concurrently:
-# every dbt step holds the single `warehouse_writes` pool slot.
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 TARGET_PATH = Path("target")
+RUNS_DIR = TARGET_PATH / "runs"
+PARTIAL_PARSE = "partial_parse.msgpack"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, target_path=TARGET_PATH)
-# Under `dagster dev` the manifest is rebuilt from the models; elsewhere `make install`
-# (dbt parse) has prepared it.
-dbt_project.prepare_if_dev()
+
+
+def _dbt_sources(project_dir: Path) -> list[Path]:
+    skip = {"target", "logs", "dbt_packages"}
+    return [p for p in project_dir.rglob("*") if p.suffix in {".sql", ".yml", ".yaml", ".csv"}
+            and not skip.intersection(p.relative_to(project_dir).parts)]
+
+
+def manifest_is_stale(project_dir: Path = DBT_PROJECT_DIR) -> bool:
+    """True if the manifest is missing or older than any model, macro, seed or YAML file."""
+    manifest = project_dir / TARGET_PATH / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    return any(p.stat().st_mtime > built for p in _dbt_sources(project_dir))
+
+
+def prepare_manifest(project_dir: Path = DBT_PROJECT_DIR, dbt: str | None = None, force: bool = False) -> Path:
+    """(Re)build `target/manifest.json` if stale: parse into a private folder, then rename into place.
+
+    Safe with any number of concurrent readers and preparers: each parses in its
+    own folder, and `os.replace` swaps whole files.
+    """
+    manifest = project_dir / TARGET_PATH / "manifest.json"
+    if not force and not manifest_is_stale(project_dir):
+        return manifest
+    target = project_dir / TARGET_PATH
+    target.mkdir(parents=True, exist_ok=True)
+    private = Path(tempfile.mkdtemp(prefix=".parse-", dir=target))
+    try:
+        env = {**os.environ, "RETAIL_DUCKDB_PATH": str(settings.duckdb_path())}
+        subprocess.run(
+            [dbt or dbt_executable(), "parse", "--quiet", "--profiles-dir", str(project_dir),
+             "--project-dir", str(project_dir), "--target-path", str(private)],
+            check=True, capture_output=True, text=True, env=env, timeout=600,
+        )
+        for name in (PARTIAL_PARSE, "manifest.json"):  # the manifest last: it is what readers look for
+            if (private / name).exists():
+                os.replace(private / name, target / name)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+    return manifest
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), so a PATH without .venv/bin still works."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def new_run_target(run_id: str, project_dir: Path = DBT_PROJECT_DIR) -> Path:
+    """A fresh target folder for one dbt invocation, relative to the project (as dbt expects).
+
+    Seeded with the last parse's partial-parse file: dbt re-parses only what changed.
+    """
+    relative = RUNS_DIR / f"{run_id}-{uuid.uuid4().hex[:8]}"
+    folder = project_dir / relative
+    folder.mkdir(parents=True)
+    seed = project_dir / TARGET_PATH / PARTIAL_PARSE
+    if seed.exists():
+        shutil.copyfile(seed, folder / PARTIAL_PARSE)
+    return relative
+
+
+def remove_run_target(relative: Path, project_dir: Path = DBT_PROJECT_DIR) -> None:
+    shutil.rmtree(project_dir / relative, ignore_errors=True)

@@ -1,0 +1,88 @@
+"""The code location never reads a dbt manifest that a running dbt is writing.
+
+Found on a fresh clone: a run's process loaded the definitions while another run's
+`dbt build` was rewriting `dbt_project/target/manifest.json` (orjson.JSONDecodeError).
+Now runs write to their own target folders and the definitions' manifest is only
+replaced whole (parse elsewhere, rename).
+"""
+
+import hashlib
+import json
+import shutil
+import threading
+from datetime import date
+
+from dagster import AssetSelection, DagsterInstance, materialize
+
+from retail_assets.definitions import build_definitions
+from retail_assets.gold.project import DBT_PROJECT_DIR, RUNS_DIR, TARGET_PATH, new_run_target, prepare_manifest
+from retail_assets.source.generate import generate
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_run_with_dbt_leaves_the_definitions_manifest_untouched(data_root):
+    manifest = DBT_PROJECT_DIR / TARGET_PATH / "manifest.json"
+    before = _sha(manifest)
+    generate(data_root.landing, start=date(2026, 11, 1), days=1, seed=5, lines_per_day=50)
+    defs = build_definitions(data_root.resources())
+    instance = DagsterInstance.ephemeral()
+    result = materialize(list(defs.assets), selection=AssetSelection.groups("bronze", "silver", "gold"),
+                         partition_key="2026-11-01", resources=data_root.resources(), instance=instance)
+    assert result.success
+    dbt_logs = [e.user_message for e in instance.all_logs(result.run_id) if e.user_message.startswith("dbt=build")]
+    assert len(dbt_logs) == 1, dbt_logs
+    assert _sha(manifest) == before, "a run's dbt rewrote the manifest the code location reads"
+    mine = [p for p in (DBT_PROJECT_DIR / RUNS_DIR).glob(f"{result.run_id[:8]}-*")] \
+        if (DBT_PROJECT_DIR / RUNS_DIR).exists() else []
+    assert mine == [], "the run's own dbt target folder is removed after the build"
+
+
+def test_a_run_target_starts_from_the_last_parse_for_partial_parsing(tmp_path):
+    project = tmp_path / "dbt_project"
+    (project / "target").mkdir(parents=True)
+    (project / "target" / "partial_parse.msgpack").write_bytes(b"parsed")
+    relative = new_run_target("abc", project_dir=project)
+    assert relative.parts[:2] == ("target", "runs")
+    assert (project / relative / "partial_parse.msgpack").read_bytes() == b"parsed"
+    assert relative != new_run_target("abc", project_dir=project), "two steps of one run never share a folder"
+
+
+def test_readers_see_a_whole_manifest_while_it_is_rebuilt(tmp_path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    manifest = prepare_manifest(project_dir=project, force=True)
+    failures, reads, done = [], [0], threading.Event()
+
+    def rebuild():
+        try:
+            for _ in range(3):
+                prepare_manifest(project_dir=project, force=True)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=rebuild)
+    writer.start()
+    while not done.is_set():
+        try:
+            assert json.loads(manifest.read_bytes())["nodes"]
+        except ValueError as exc:  # a half-written file
+            failures.append(str(exc))
+        reads[0] += 1
+    writer.join()
+    assert reads[0] > 10, "the reader ran while dbt parsed"
+    assert failures == []
+    assert not list((project / "target").glob(".parse-*")), "private parse folders are cleaned up"
+
+
+def test_the_manifest_is_rebuilt_only_when_a_dbt_file_changed(tmp_path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    manifest = prepare_manifest(project_dir=project)
+    built = manifest.stat().st_mtime_ns
+    assert prepare_manifest(project_dir=project).stat().st_mtime_ns == built, "fresh: not re-parsed"
+    model = next(project.glob("models/marts/core/dim_store.sql"))
+    model.write_text(model.read_text() + "\n-- touched\n")
+    assert prepare_manifest(project_dir=project).stat().st_mtime_ns > built, "a changed model re-parses"
