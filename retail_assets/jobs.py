@@ -2,11 +2,15 @@
 
 from dagster import AssetSelection, define_asset_job
 
+from retail_assets.ml.assets import MODEL_KEY
+
 INGEST_JOB = "landing_ingest"
 
-# Bronze and silver of any entity; the sensor narrows the selection per run.
+# Everything a delivery can touch; the sensor narrows the selection per run
+# (retail_assets/automation/policies.py: delivery_selection).
 landing_ingest_job = define_asset_job(
     INGEST_JOB,
-    selection=AssetSelection.groups("bronze", "silver"),
-    description="Loads landing files into bronze and rebuilds silver for their dates.",
+    selection=AssetSelection.groups("bronze", "silver", "gold", "ml", "reports") - AssetSelection.assets(MODEL_KEY),  # retrains weekly, not per delivery
+    description="One delivery: loads landing files into bronze, rebuilds silver for their dates, then gold "
+    "(one dbt build), ML scores and forecasts and the reports that follow.",
 )

@@ -42,3 +42,18 @@ def partitions_start() -> str:
     value = os.environ.get("RETAIL_PARTITIONS_START", DEFAULT_PARTITIONS_START)
     date.fromisoformat(value)  # fail at load time with a clear message, not mid-run
     return value
+
+
+MIN_SENSOR_INTERVAL_SECONDS = 10
+
+
+def sensor_interval_seconds() -> int:
+    """How often landing_file_sensor looks: RETAIL_SENSOR_INTERVAL_SECONDS, default 30, at least 10."""
+    raw = os.environ.get("RETAIL_SENSOR_INTERVAL_SECONDS", "30")
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"RETAIL_SENSOR_INTERVAL_SECONDS must be a whole number of seconds, got {raw!r}") from None
+    if value < MIN_SENSOR_INTERVAL_SECONDS:
+        raise ValueError(f"RETAIL_SENSOR_INTERVAL_SECONDS must be at least {MIN_SENSOR_INTERVAL_SECONDS}, got {value}")
+    return value

@@ -101,7 +101,7 @@ def follows_upstream(shape: GoldShape) -> AutomationCondition:
     ).with_label("follows_upstream")
 
 
-def after_upstream_settles(shape: GoldShape) -> AutomationCondition:
+def after_upstream_settles(shape: GoldShape, model_key: AssetKey) -> AutomationCondition:
     """ML and reports: run once after upstream changes, in the first quiet tick after gold settles.
 
     Gold settles over a few ticks (dimensions and daily facts in separate runs,
@@ -114,6 +114,8 @@ def after_upstream_settles(shape: GoldShape) -> AutomationCondition:
     followers = AssetSelection.groups(*FOLLOWER_GROUPS)
     return (
         _unhandled_upstream_update()
+        # Scores need a trained model: until the first (weekly or by hand) training, wait.
+        & ~AC.any_deps_match(AC.missing()).allow(AssetSelection.assets(model_key))
         & ~AC.any_deps_updated().ignore(followers)
         & ~AC.any_deps_match(AC.newly_requested() | AC.in_progress()).ignore(followers)
         & ~AC.any_deps_in_progress()
@@ -133,7 +135,7 @@ def operating_policy(spec: AssetSpec, gold: GoldShape, model_key) -> AssetSpec:
     elif group == "gold":
         condition = follows_upstream(gold)
     elif group in FOLLOWER_GROUPS:
-        condition = after_upstream_settles(gold)
+        condition = after_upstream_settles(gold, model_key)
     # bronze and silver run from the landing sensor (bronze and silver of the same
     # files in one run) and from the daily safety-net schedule: no condition.
     return spec.replace_attributes(freshness_policy=freshness, automation_condition=condition)
@@ -142,3 +144,23 @@ def operating_policy(spec: AssetSpec, gold: GoldShape, model_key) -> AssetSpec:
 def apply_operating_policy(assets: list[AssetsDefinition], gold: GoldShape, model_key: AssetKey) -> list:
     """Every asset with its group's freshness policy and automation condition."""
     return list(map_asset_specs(lambda spec: operating_policy(spec, gold, model_key), assets))
+
+
+def delivery_selection(graph, landed: set[AssetKey], model_key: AssetKey,
+                       model_trained: bool) -> set[AssetKey]:
+    """What one delivery run builds: the landed bronze/silver keys and all that follows new data.
+
+    The same policy as the conditions above, applied at once: gold downstream of
+    the landed silver (plus the gold models those read, so a fresh warehouse gets
+    its dimensions), then ML and reports downstream of that. Not the model, which
+    retrains weekly; not what reads the model before it was ever trained. Building
+    it all in the delivery's run leaves the automation sensor nothing to request.
+    `graph` is the code location's asset graph (`repository_def.asset_graph`).
+    """
+    everything = AssetSelection.assets(*landed).downstream().resolve(graph)
+    gold = {k for k in everything if graph.get(k).group_name == "gold"}
+    gold |= {k for k in AssetSelection.assets(*gold).upstream().resolve(graph) if graph.get(k).group_name == "gold"}
+    followers = {k for k in everything if graph.get(k).group_name in FOLLOWER_GROUPS and k != model_key}
+    if not model_trained:
+        followers -= {k for k in followers if model_key in graph.get(k).parent_keys}
+    return set(landed) | gold | followers

@@ -1,4 +1,10 @@
-"""landing_file_sensor: turns new landing files into a few ranged runs.
+"""landing_file_sensor: turns a drop of landing files into one run.
+
+One run per drop, over the drop's whole date range: bronze and silver of every
+entity in it, then everything the operating policy says follows new data (gold
+in one dbt invocation, ML scores and forecasts, reports). A catch-up load of
+hundreds of days with weeks of gaps is one run too: silver and dbt work on the
+window set-wise, so a gap costs nothing.
 
 Pure planning (`plan_landing_runs`) is separate from the Dagster wrapper so it
 can be tested without a daemon. The cursor holds only files still in the
@@ -8,9 +14,9 @@ landing zone (loaded files move out), so it cannot grow without bound.
 
 import hashlib
 import json
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 from dagster import (
     AssetKey,
@@ -21,14 +27,20 @@ from dagster import (
     SkipReason,
     sensor,
 )
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from retail_assets import settings
+from retail_assets.automation.policies import delivery_selection
+from retail_assets.jobs import INGEST_JOB, landing_ingest_job
 from retail_assets.landing.file_store import LandingFile, LocalFileStore
 from retail_assets.landing.profiles import UnmatchedFile, match_file
-from retail_assets.jobs import INGEST_JOB, landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
+from retail_assets.ml.assets import MODEL_KEY
+from retail_assets.partitions import RANGE_END_TAG, RANGE_START_TAG, daily_partitions
 
-MAX_GAP_DAYS = 7  # days without files that still belong in the same ranged run
+# A file dated after the newest daily partition (today, UTC) waits in the landing zone
+# for its partition if it is at most this far ahead (a store in a time zone ahead of
+# UTC); further ahead it is a wrong clock or a typo and goes to rejected/ with the reason.
+MAX_DAYS_AHEAD = 1
 
 
 @dataclass
@@ -42,63 +54,67 @@ def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:20]
 
 
-def date_clusters(days: list[str], max_gap_days: int = MAX_GAP_DAYS) -> list[tuple[str, str]]:
-    """Split sorted ISO dates into (start, end) ranges wherever the gap exceeds max_gap_days.
-
-    A ranged run rebuilds silver for every day in its range, so a drop holding 2010
-    and 2026 files becomes two runs, not one over sixteen years.
-    """
-    clusters: list[tuple[str, str]] = []
-    for day in days:
-        if clusters and (date.fromisoformat(day) - date.fromisoformat(clusters[-1][1])).days <= max_gap_days:
-            clusters[-1] = (clusters[-1][0], day)
-        else:
-            clusters.append((day, day))
-    return clusters
+def _no_followers(landed: set[AssetKey]) -> set[AssetKey]:
+    return set(landed)
 
 
-def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of, profiles=None) -> LandingPlan:
+def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of, profiles=None,
+                      newest_partition: str | None = None,
+                      selection_for: Callable[[set[AssetKey]], set[AssetKey]] = _no_followers) -> LandingPlan:
     """Decide the runs for files not seen before.
 
-    One run per entity over the range of business dates in the drop (bronze and
-    silver take ranges in one run), plus one quarantine run for files no profile
-    accepts. Run keys hash the files' identities and content, so a file is
-    requested once, and a re-upload (new version) is requested again.
+    One run for every matched file of the drop, over the range of their business
+    dates, selecting what `selection_for` adds to the landed bronze/silver keys;
+    plus one quarantine run for files no profile accepts or dated too far ahead.
+    Run keys hash the files' identities and content, so a file is requested once,
+    and a re-upload (new version) is requested again.
     """
     plan = LandingPlan()
-    by_entity: dict[str, list[tuple[LandingFile, str, str]]] = defaultdict(list)
+    matched: list[tuple[LandingFile, str, str, str]] = []  # file, sha, entity, partition
     unmatched: list[tuple[LandingFile, str, str]] = []
     for f in files:
         if f.identity in seen:
             plan.cursor[f.identity] = seen[f.identity]
             continue
         try:
+            m = match_file(f.name, profiles)
+        except UnmatchedFile as exc:
+            m, reason = None, str(exc)
+        if m is not None and newest_partition and m.partition_key > newest_partition:
+            ahead = (date.fromisoformat(m.partition_key) - date.fromisoformat(newest_partition)).days
+            if ahead <= MAX_DAYS_AHEAD:  # not in the cursor: looked at again every tick
+                plan.log.append(f"file={f.name} status=waiting partition={m.partition_key} reason=dated after "
+                                f"the newest daily partition {newest_partition}; loaded once that day begins (UTC)")
+                continue
+            m, reason = None, (f"dated {m.partition_key}, {ahead} days after today ({newest_partition}, UTC): "
+                               "a till clock or file name is wrong; fix the date and upload it again")
+        try:
             sha = sha256_of(f.name)
-        except OSError as exc:  # vanished or unreadable: retried next tick, never crashes the sensor
+        except (OSError, ValueError) as exc:  # vanished, unreadable or not a plain file: retried next tick
             plan.log.append(f"file={f.name} status=unreadable reason={exc}")
             continue
         plan.cursor[f.identity] = sha
-        try:
-            m = match_file(f.name, profiles)
-        except UnmatchedFile as exc:
-            unmatched.append((f, sha, str(exc)))
-            plan.log.append(f"file={f.name} status=unmatched reason={exc}")
+        if m is None:
+            unmatched.append((f, sha, reason))
+            plan.log.append(f"file={f.name} status=unmatched reason={reason}")
             continue
-        by_entity[m.profile.entity].append((f, sha, m.partition_key))
+        matched.append((f, sha, m.profile.entity, m.partition_key))
         plan.log.append(f"file={f.name} profile={m.profile.name} partition={m.partition_key}")
 
-    for entity, entity_items in sorted(by_entity.items()):
-        for start, end in date_clusters(sorted({p for _, _, p in entity_items})):
-            items = [i for i in entity_items if start <= i[2] <= end]
-            tags = {"retail/entity": entity, "retail/files": str(len(items))}
-            key = f"{entity}:{start}..{end}:" + _digest([f"{f.identity}:{sha}" for f, sha, _ in items])
-            selection = [AssetKey(["bronze", entity]), AssetKey(["silver", entity])]
-            if start == end:
-                plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection,
-                                            partition_key=start, tags=tags))
-            else:
-                tags |= {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}
-                plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection, tags=tags))
+    if matched:
+        entities = sorted({entity for _, _, entity, _ in matched})
+        days = sorted({day for _, _, _, day in matched})
+        start, end = days[0], days[-1]
+        landed = {AssetKey([layer, e]) for e in entities for layer in ("bronze", "silver")}
+        tags = {"retail/entities": ",".join(entities), "retail/files": str(len(matched))}
+        key = f"delivery:{start}..{end}:" + _digest([f"{f.identity}:{sha}" for f, sha, _, _ in matched])
+        selection = sorted(selection_for(landed), key=lambda k: k.to_user_string())
+        if start == end:
+            plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection,
+                                        partition_key=start, tags=tags))
+        else:
+            tags |= {RANGE_START_TAG: start, RANGE_END_TAG: end}
+            plan.runs.append(RunRequest(run_key=key, job_name=INGEST_JOB, asset_selection=selection, tags=tags))
     if unmatched:
         plan.runs.append(
             RunRequest(
@@ -112,17 +128,28 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], sha256_of,
     return plan
 
 
+def newest_partition(now: datetime | None = None) -> str:
+    """The last daily partition that exists now: today, UTC (the partitions' end_offset=1)."""
+    if now is None:
+        return daily_partitions.get_last_partition_key()
+    return now.astimezone(timezone.utc).date().isoformat()
+
+
 @sensor(
     name="landing_file_sensor",
     jobs=[landing_ingest_job, quarantine_landing_files],
-    minimum_interval_seconds=30,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Watches the landing zone; requests one ranged bronze+silver run per entity for new files, "
-    "and a quarantine run for files no source profile accepts.",
+    minimum_interval_seconds=settings.sensor_interval_seconds(),
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Watches the landing zone; requests one run per drop of files (bronze, silver and all that "
+    "follows new data: gold, ML scores and forecasts, reports), and a quarantine run for files no source "
+    "profile accepts.",
 )
 def landing_file_sensor(context: SensorEvaluationContext, landing: LocalFileStore):
     seen = json.loads(context.cursor) if context.cursor else {}
-    plan = plan_landing_runs(landing.list_files(), seen, landing.sha256)
+    graph = context.repository_def.asset_graph
+    trained = context.instance.get_latest_materialization_event(MODEL_KEY) is not None
+    plan = plan_landing_runs(landing.list_files(), seen, landing.sha256, newest_partition=newest_partition(),
+                             selection_for=lambda landed: delivery_selection(graph, landed, MODEL_KEY, trained))
     for line in plan.log:
         (context.log.warning if "unmatched" in line else context.log.info)(line)
     cursor = json.dumps(plan.cursor, sort_keys=True)

@@ -3,10 +3,15 @@
 import json
 import os
 
-from dagster import AssetKey, DagsterInstance, build_sensor_context, materialize
+from datetime import datetime, timedelta
+
+from dagster import AssetKey, DagsterInstance, build_sensor_context, evaluate_automation_conditions, materialize
 
 from retail_assets.definitions import build_definitions
-from retail_assets.landing.sensor import landing_file_sensor
+from retail_assets.landing.sensor import landing_file_sensor, newest_partition
+from retail_assets.partitions import daily_partitions
+
+K = AssetKey.from_user_string
 
 
 def _tick(data_root, cursor=None, instance=None):
@@ -37,7 +42,12 @@ def test_new_file_then_same_file_then_changed_file(data_root, online_retail):
     assert len(runs) == 1
     run = runs[0]
     assert run.partition_key == "2010-12-01"
-    assert run.asset_selection == [AssetKey(["bronze", "sales_lines"]), AssetKey(["silver", "sales_lines"])]
+    selection = set(run.asset_selection)
+    assert {K("bronze/sales_lines"), K("silver/sales_lines"), K("gold/fct_sales"), K("gold/dim_customer"),
+            K("ml/customer_features"), K("ml/sales_forecast"), K("reports/sales_dashboard")} <= selection
+    assert K("bronze/stores") not in selection, "only the entities that landed are loaded"
+    assert K("ml/customer_churn_model") not in selection, "the model retrains weekly, not per delivery"
+    assert K("ml/customer_scores") not in selection, "nothing to score with before a model was trained"
     assert run.job_name == "landing_ingest"
     state = json.loads(cursor)
     assert list(state) == [f"2010-12-01.csv@{os.stat(landed).st_mtime_ns}:{os.stat(landed).st_size}"]
@@ -54,30 +64,44 @@ def test_new_file_then_same_file_then_changed_file(data_root, online_retail):
     assert len(json.loads(cursor_3)) == 1, "the old identity left the cursor with the old version"
 
 
-def test_a_drop_of_many_files_becomes_one_ranged_run_per_entity(data_root, online_retail):
+def test_a_drop_of_many_files_and_entities_becomes_one_run_and_leaves_automation_nothing(data_root, online_retail):
     for day in ["2010-12-01", "2010-12-02", "2010-12-03", "2010-12-05", "2010-12-06"]:
         data_root.drop(online_retail / f"{day}.csv")
     (data_root.landing / "stores_2010-12-02.csv").write_text(
         "store_id,store_name,country,region,city,store_type,opened_on\nS001,Leeds,United Kingdom,Yorkshire,Leeds,mall,2001-01-01\n")
     runs, cursor, _ = _tick(data_root)
-    assert len(runs) == 2
-    by_entity = {r.tags["retail/entity"]: r for r in runs}
-    sales = by_entity["sales_lines"]
-    assert sales.partition_key is None
-    assert sales.tags["dagster/asset_partition_range_start"] == "2010-12-01"
-    assert sales.tags["dagster/asset_partition_range_end"] == "2010-12-06"
-    assert sales.tags["retail/files"] == "5"
-    assert by_entity["stores"].partition_key == "2010-12-02"
+    assert len(runs) == 1
+    [run] = runs
+    assert run.partition_key is None
+    assert run.tags["dagster/asset_partition_range_start"] == "2010-12-01"
+    assert run.tags["dagster/asset_partition_range_end"] == "2010-12-06"
+    assert run.tags["retail/files"] == "6" and run.tags["retail/entities"] == "sales_lines,stores"
+    assert {K("bronze/stores"), K("silver/stores"), K("bronze/sales_lines"), K("gold/dim_store")} <= set(run.asset_selection)
     assert len(json.loads(cursor)) == 6
 
-    # Executing the ranged run loads all five files in one run and empties the cursor next tick.
+    # The automation sensor has seen the instance before the drop (its first tick handles the past).
+    defs = build_definitions(data_root.resources())
     instance = DagsterInstance.ephemeral()
-    _execute(data_root, sales, instance)
-    _execute(data_root, by_entity["stores"], instance)
+    before = evaluate_automation_conditions(defs=defs, instance=instance)
+
+    # One run loads all six files and builds everything that follows them...
+    result = _execute(data_root, run, instance)
+    dbt = [e.user_message for e in instance.all_logs(result.run_id) if e.user_message.startswith("dbt=build")]
+    assert len(dbt) == 1, f"one dbt invocation per run: {dbt}"
     audit = data_root.query("select file, status from audit.file_loads order by file")
     assert audit.status.tolist() == ["loaded"] * 6
     runs_after, cursor_after, _ = _tick(data_root, cursor)
     assert runs_after == [] and json.loads(cursor_after) == {}, "cursor only holds files still in landing"
+
+    # ...so the automation sensor finds nothing left to do for that delivery: no second wave.
+    after = evaluate_automation_conditions(defs=defs, instance=instance, cursor=before.cursor)
+    assert after.total_requested == 0, after.total_requested
+
+    # A hand materialization in the UI still propagates: silver of one day re-run -> gold of that day.
+    materialize(list(defs.assets), selection=[K("silver/sales_lines")], partition_key="2010-12-03",
+                resources=data_root.resources(), instance=instance)
+    later = evaluate_automation_conditions(defs=defs, instance=instance, cursor=after.cursor)
+    assert later.get_requested_partitions(K("gold/fct_sales")) == {"2010-12-03"}
 
 
 def test_unknown_profile_is_quarantined_with_reason(data_root):
@@ -134,16 +158,36 @@ def test_identical_file_dropped_again_is_counted_duplicate_not_loaded_twice(data
     assert len(list(data_root.archive.glob("2010-12-01/*"))) == 2, "both uploads kept in the archive"
 
 
-def test_far_apart_dates_become_separate_ranged_runs(data_root, online_retail):
-    from retail_assets.landing.sensor import date_clusters
-
-    assert date_clusters(["2010-12-01", "2010-12-05", "2010-12-13", "2026-11-01"]) == [
-        ("2010-12-01", "2010-12-05"), ("2010-12-13", "2010-12-13"), ("2026-11-01", "2026-11-01")]
+def test_far_apart_dates_are_still_one_run(data_root, online_retail):
+    """A catch-up with a gap of years is one run: silver and dbt work on the window set-wise."""
     data_root.drop(online_retail / "2010-12-01.csv")
     data_root.drop(online_retail / "2010-12-02.csv")
     data_root.drop(online_retail / "2010-12-16.csv", name="2026-11-01.csv")  # same shape, 16 years later
+    runs, _, _ = _tick(data_root)
+    assert len(runs) == 1
+    assert (runs[0].tags["dagster/asset_partition_range_start"], runs[0].tags["dagster/asset_partition_range_end"]) \
+        == ("2010-12-01", "2026-11-01")
+    assert runs[0].tags["retail/files"] == "3"
+
+
+def test_a_file_dated_ahead_of_today_never_holds_back_the_others(data_root, online_retail):
+    today = newest_partition()
+    assert today == daily_partitions.get_last_partition_key()
+    tomorrow = (datetime.fromisoformat(today) + timedelta(days=1)).date().isoformat()
+    far = (datetime.fromisoformat(today) + timedelta(days=30)).date().isoformat()
+    data_root.drop(online_retail / "2010-12-01.csv")
+    data_root.drop(online_retail / "2010-12-02.csv", name=f"{tomorrow}.csv")  # a store east of UTC
+    data_root.drop(online_retail / "2010-12-03.csv", name=f"{far}.csv")       # a till with a wrong clock
     runs, cursor, _ = _tick(data_root)
-    assert [(r.tags.get("dagster/asset_partition_range_start") or r.partition_key) for r in runs] == [
-        "2010-12-01", "2026-11-01"]
-    assert sorted(r.tags["retail/files"] for r in runs) == ["1", "2"]
-    assert len({r.run_key for r in runs}) == 2
+    by_job = {r.job_name: r for r in runs}
+    assert set(by_job) == {"landing_ingest", "quarantine_landing_files"}
+    assert by_job["landing_ingest"].partition_key == "2010-12-01", "the good file is loaded now"
+    [quarantined] = by_job["quarantine_landing_files"].run_config["ops"]["quarantine_files"]["config"]["files"]
+    assert quarantined["name"] == f"{far}.csv" and "days after today" in quarantined["reason"]
+    assert f"{tomorrow}.csv" not in " ".join(json.loads(cursor)), "tomorrow's file is looked at again every tick"
+
+    # Once its day has begun (UTC) the early file is requested like any other.
+    from retail_assets.landing import sensor as landing_sensor
+    plan = landing_sensor.plan_landing_runs(data_root.resources()["landing"].list_files(), json.loads(cursor),
+                                            lambda name: "sha", newest_partition=tomorrow)
+    assert [r.partition_key for r in plan.runs if r.job_name == "landing_ingest"] == [tomorrow]
