@@ -1,101 +1,84 @@
-"""`make bench`: medians of repeated runs, printed as a table. No assertions: numbers for the notes.
+"""`make bench`: wall times of the pipeline, min/median/max of repeated runs, beside plain-DuckDB baselines.
 
-1. generator: one day of ~1M sales lines (all files of that day).
-2. ingest: one day of POS sales (--lines) through bronze + silver with materialize(), in-process.
-3. baseline: a plain DuckDB script loading the same CSV into a typed table (what the data plane
-   is compared with), to give the ratio.
+    python bench/run.py [--repeats 3] [--smoke] [--only CASE ...] [--out DIR]
+
+Writes DIR/results.md (a table) and DIR/results.json (default DIR: tmp/bench). No time is asserted anywhere.
+
+Cases (bench/cases.py):
+  year_drop          305 daily Online Retail exports (468,730 lines, built from the 95 real days) dropped at once,
+                     `python -m retail_assets.ingest` as a subprocess; runs launched counted. Baseline: a plain
+                     DuckDB script, CSV -> typed deduplicated lines -> daily revenue, on the same files.
+  generate_year      the synthetic generator, 365 days x ~20k lines a day (~7.5M lines), in-process.
+  backfill_365       those 365 synthetic days dropped at once and ingested (one run) to gold; runs counted.
+                     Baseline: plain DuckDB over the same POS CSVs + online NDJSON -> daily revenue.
+  generator_day      the generator, one day of ~1M lines.
+  bronze_silver_day  bronze+silver sales_lines of one 200k-line POS file (materialize in-process), vs DuckDB.
+--smoke: tiny sizes (5 real days, 3 synthetic days of ~2k lines) and 1 repeat, for CI.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
+import sys
 import tempfile
-import time
+import traceback
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-import duckdb
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # `bench` as a package when run as a script
+
+from bench import report  # noqa: E402
+from bench.cases import CASES, FULL, SMOKE, Result, Workspace  # noqa: E402
 
 
-def timed(fn, repeats: int) -> list[float]:
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--repeats", type=int, default=None, help="runs per case (default 3; 1 with --smoke)")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes and 1 repeat (CI)")
+    parser.add_argument("--only", action="append", choices=list(CASES), metavar="CASE",
+                        help=f"run only this case (repeatable): {', '.join(CASES)}")
+    parser.add_argument("--out", type=Path, default=REPO / "tmp" / "bench", help="folder for results.md/.json")
+    args = parser.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = 1 if args.smoke else 3
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    return args
 
 
-def bench_generator(tmp: Path, lines: int) -> float:
-    from retail_assets.source.generate import generate
-
-    target = tmp / "gen"
-
-    def run():
-        shutil.rmtree(target, ignore_errors=True)
-        generate(target, start=date(2026, 11, 2), days=1, lines_per_day=lines, universe_start=date(2026, 11, 1))
-
-    return timed(run, 3)
-
-
-def bench_ingest(tmp: Path, lines: int) -> tuple[list[float], list[float], int]:
-    from dagster import materialize
-
-    from retail_assets.assets.bronze import bronze_assets
-    from retail_assets.assets.silver import silver_assets
-    from retail_assets.landing.file_store import LocalFileStore
-    from retail_assets.resources import duckdb_resources
-    from retail_assets.source.generate import generate
-
-    source = tmp / "source"
-    generate(source, start=date(2026, 11, 2), days=1, lines_per_day=lines, universe_start=date(2026, 11, 1))
-    pos = next(source.glob("pos_sales_*.csv"))
-    rows = sum(1 for _ in pos.open()) - 1
-    sales = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]
-
-    def pipeline():
-        root = Path(tempfile.mkdtemp(dir=tmp))
-        (root / "landing").mkdir()
-        shutil.copy(pos, root / "landing" / pos.name)
-        store = LocalFileStore(landing_dir=str(root / "landing"), archive_dir=str(root / "archive"),
-                               rejected_dir=str(root / "rejected"))
-        resources = duckdb_resources(store, str(root / "warehouse.duckdb"))
-        assert materialize(sales, partition_key="2026-11-02", resources=resources).success
-
-    def baseline():
-        root = Path(tempfile.mkdtemp(dir=tmp))
-        with duckdb.connect(str(root / "plain.duckdb")) as conn:
-            conn.execute(
-                "CREATE TABLE sales AS SELECT * FROM read_csv(?, header=true, all_varchar=true)", [str(pos)])
-            conn.execute(
-                "CREATE TABLE typed AS SELECT transaction_id, TRY_CAST(line_number AS BIGINT) line_number, "
-                "coalesce(try_strptime(sold_at, '%Y-%m-%d %H:%M:%S'), try_strptime(sold_at, '%d/%m/%Y %H:%M')) sold_at, "
-                "store_id, customer_id, TRY_CAST(quantity AS BIGINT) quantity, "
-                "TRY_CAST(regexp_replace(unit_price, '[£$€]', '') AS DOUBLE) unit_price FROM sales "
-                "QUALIFY row_number() OVER (PARTITION BY transaction_id, line_number) = 1")
-
-    return timed(pipeline, 3), timed(baseline, 3), rows
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description="retail-assets benchmarks")
-    parser.add_argument("--generator-lines", type=int, default=1_000_000)
-    parser.add_argument("--ingest-lines", type=int, default=200_000)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=Path("tmp").resolve() if Path("tmp").is_dir() else None) as d:
-        tmp = Path(d)
-        gen = bench_generator(tmp, args.generator_lines)
-        pipe, base, rows = bench_ingest(tmp, args.ingest_lines)
-    med = statistics.median
-    print("\n| benchmark | median s | runs (s) |\n|---|---|---|")
-    print(f"| generator, 1 day, ~{args.generator_lines:,} lines | {med(gen):.2f} | {', '.join(f'{x:.2f}' for x in gen)} |")
-    print(f"| bronze+silver sales_lines, {rows:,} POS lines (materialize, in-process) | {med(pipe):.2f} | "
-          f"{', '.join(f'{x:.2f}' for x in pipe)} |")
-    print(f"| plain DuckDB script, same CSV (load + type + dedup) | {med(base):.2f} | {', '.join(f'{x:.2f}' for x in base)} |")
-    print(f"\npipeline / plain DuckDB ratio: {med(pipe) / med(base):.1f}x  ({rows / med(pipe):,.0f} lines/s through the pipeline)")
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    sizes = SMOKE if args.smoke else FULL
+    names = [n for n in CASES if not args.only or n in args.only]
+    scratch_parent = REPO / "tmp"
+    scratch_parent.mkdir(exist_ok=True)
+    results, failed = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-", dir=scratch_parent) as scratch:
+        ws = Workspace(Path(scratch), sizes, args.repeats)
+        for name in names:
+            print(f"== {name} ...", flush=True)
+            try:
+                result = CASES[name](ws)
+            except Exception:  # record it, finish the others, exit non-zero
+                failed.append(name)
+                result = Result(name, "FAILED", {}, extra={"error": traceback.format_exc()[-4000:]})
+                print(result.extra["error"], file=sys.stderr, flush=True)
+            results.append(result)
+            if result.times:
+                print(f"   {result.times} s; baseline {result.baseline_times}", flush=True)
+    sizes_used = {k: str(v) if isinstance(v, date) else v for k, v in asdict(sizes).items()}
+    doc = report.document(results, {"repeats": args.repeats, "smoke": args.smoke, "sizes": sizes_used,
+                                    "only": args.only})
+    js, md = report.write(doc, args.out)
+    print("\n" + md.read_text())
+    print(f"written: {md} and {js}")
+    if failed:
+        print(f"FAILED cases: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
