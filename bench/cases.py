@@ -236,7 +236,7 @@ def bronze_silver_day(ws: Workspace) -> Result:
     from dagster import materialize
 
     from retail_assets.assets.bronze import bronze_assets
-    from retail_assets.assets.silver import silver_assets
+    from retail_assets.silver.assets import silver_assets
     from retail_assets.landing.file_store import LocalFileStore
     from retail_assets.resources import duckdb_resources
     from retail_assets.source.generate import generate

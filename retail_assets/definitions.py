@@ -3,7 +3,7 @@
 from dagster import Definitions, in_process_executor
 
 from retail_assets.assets.bronze import bronze_assets
-from retail_assets.assets.silver import silver_assets
+from retail_assets.silver.assets import silver_assets
 from retail_assets.automation.failures import run_failure_recorder
 from retail_assets.automation.policies import GoldShape, apply_operating_policy
 from retail_assets.automation.schedules import daily_safety_net_job, daily_safety_net_schedule

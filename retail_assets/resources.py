@@ -12,7 +12,6 @@ from retail_assets.gold.project import dbt_executable, dbt_project
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.reports.folder import ReportsFolder
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
-from retail_assets.warehouse.io_manager import WarehouseIOManager
 
 
 def landing_store() -> LocalFileStore:
@@ -30,7 +29,6 @@ def duckdb_resources(landing: LocalFileStore, duckdb_path: str, reports_dir: str
     return {
         "landing": landing,
         "warehouse": DuckDBWarehouse(path=duckdb_path),
-        "warehouse_io_manager": WarehouseIOManager(database=duckdb_path),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "reports": ReportsFolder(path=reports_dir or str(settings.data_dir() / "reports")),
         "failure_log": RunFailureLog(path=str(Path(ops_dir or settings.data_dir() / "ops") / "run_failures.jsonl")),

@@ -1,8 +1,8 @@
-"""Warehouse access for the embedded default: one DuckDB file.
+"""The embedded default behind the `Warehouse` interface: one DuckDB file.
 
-The assets talk to this resource (and to the IO manager) only, so the
-BigQuery variant can stand in for it without touching asset code. Table names
-come from the entity registry, never from input; values are always bound.
+Table names come from the entity registry, never from input; values are always
+bound. Silver is compiled from the backend-neutral Ibis expressions of
+retail_assets/silver/transform.py and written in one transaction per window.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-from dagster import ConfigurableResource
 
 from retail_assets.entities import ENTITIES
+from retail_assets.warehouse.base import SilverOutcome, TableStats, Warehouse
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema, to_arrow
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -40,8 +40,8 @@ def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False) -
     raise AssertionError("unreachable")
 
 
-class DuckDBWarehouse(ConfigurableResource):
-    """Bronze appends, rejected rows and the file audit in the DuckDB file at `path`."""
+class DuckDBWarehouse(Warehouse):
+    """Bronze, silver, audit and gold in the DuckDB file at `path`."""
 
     path: str
 
@@ -148,3 +148,101 @@ class DuckDBWarehouse(ConfigurableResource):
 
     def file_loads(self, conn) -> pd.DataFrame:
         return conn.execute("SELECT * FROM audit.file_loads ORDER BY loaded_at, file").fetchdf()
+
+    # --- the Warehouse interface ----------------------------------------------------
+    def prepare_entity(self, entity: str) -> None:
+        with self.connect() as conn:
+            self.ensure_tables(conn, entity)
+
+    def prepare_silver(self) -> None:
+        with self.connect() as conn:
+            self.ensure_silver_tables(conn)
+
+    def build_silver(self, entity: str, start: date, end: date) -> SilverOutcome:
+        import ibis  # imported when silver runs, not when the code location loads
+
+        from retail_assets.silver.transform import silver_window
+
+        began = time.perf_counter()
+        with self.connect() as conn:
+            self.ensure_tables(conn, entity)
+            self.ensure_silver_tables(conn)
+            backend = ibis.duckdb.from_connection(conn)
+
+            def stage(name: str, expr):  # computed once into a temp table, read by several outputs
+                return backend.create_table(name, expr, temp=True, overwrite=True)
+
+            planned = time.perf_counter()
+            conn.execute("BEGIN")
+            try:
+                # Staged before any write: the expressions read silver itself (keys outside the window).
+                window = silver_window(backend, entity, start, end, stage=stage)
+                for name in ("clean", "rejected", "accounting"):
+                    stage(f"stage_{name}", getattr(window, name))
+                transformed = time.perf_counter()
+                self._replace_silver_window(conn, entity, start, end)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            written = time.perf_counter()
+            accounting = conn.execute("SELECT * FROM stage_accounting ORDER BY source_file").fetchdf()
+            top = conn.execute("SELECT dq_errors, count(*) AS rows FROM stage_rejected GROUP BY 1 "
+                               "ORDER BY 2 DESC, 1 LIMIT 10").fetchdf()
+            window_rows = conn.execute(
+                f"SELECT count(*) FROM silver.{entity} WHERE partition_date >= ? AND partition_date < ?",
+                [start, end]).fetchone()[0]
+            return SilverOutcome(
+                rows_read=int(accounting["rows_read"].sum()), rows_loaded=int(accounting["rows_loaded"].sum()),
+                rows_rejected=int(accounting["rows_rejected"].sum()),
+                rows_duplicate=int(accounting["rows_duplicate"].sum()),
+                accounting=accounting, top_errors=top,
+                preview=conn.execute("SELECT * FROM stage_clean LIMIT 5").fetchdf(),
+                window_rows=int(window_rows),
+                total_rows=int(conn.execute(f"SELECT count(*) FROM silver.{entity}").fetchone()[0]),
+                seconds={"plan": round(planned - began, 3), "transform": round(transformed - planned, 3),
+                         "write": round(written - transformed, 3)},
+            )
+
+    def _replace_silver_window(self, conn, entity: str, start: date, end: date) -> None:
+        """Inside the caller's transaction: the window's silver rows, rejected rows and file accounting."""
+        window = [start, end]
+        conn.execute(f"DELETE FROM silver.{entity} WHERE partition_date >= ? AND partition_date < ?", window)
+        conn.execute(f"INSERT INTO silver.{entity} BY NAME SELECT * FROM stage_clean")
+        conn.execute("DELETE FROM silver.rejected_rows WHERE entity = ? AND partition_date >= ? AND partition_date < ?",
+                     [entity, *window])
+        conn.execute("INSERT INTO silver.rejected_rows BY NAME SELECT *, ? AS rejected_at FROM stage_rejected",
+                     [datetime.now()])
+        self._record_window_accounting(conn)
+
+    def _record_window_accounting(self, conn) -> None:
+        conn.execute(sql("record_window_accounting"), {"loaded_at": datetime.now()})
+
+    def validate_silver(self, entity: str, start: date, end: date):
+        import ibis
+
+        from retail_assets.silver.contracts import validate_window
+
+        with self.connect(read_only=False) as conn:
+            return validate_window(ibis.duckdb.from_connection(conn), entity, start, end)
+
+    def table_stats(self, schema: str, table: str, window: tuple[date, date] | None = None,
+                    window_column: str = "partition_date") -> TableStats:
+        with self.connect() as conn:
+            columns = conn.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, table]).fetchall()
+            name = f'"{schema}"."{table}"'  # quoted identifiers: names come from the registry or dbt
+            rows = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            sample_sql, params, window_rows = f"SELECT * FROM {name} LIMIT 5", [], None
+            if window and window_column in {c for c, _ in columns}:
+                where = f'WHERE "{window_column}" >= ? AND "{window_column}" < ?'
+                params = [window[0], window[1]]
+                window_rows = conn.execute(f"SELECT count(*) FROM {name} {where}", params).fetchone()[0]
+                sample_sql = f"SELECT * FROM {name} {where} LIMIT 5"
+            return TableStats(row_count=int(rows), columns=[(c, t) for c, t in columns],
+                              preview=conn.execute(sample_sql, params).fetchdf(),
+                              window_row_count=None if window_rows is None else int(window_rows))
+
+    def dbt_environment(self) -> dict[str, str]:
+        return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb"}

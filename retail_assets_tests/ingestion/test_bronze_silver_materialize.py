@@ -3,7 +3,7 @@
 from dagster import AssetKey, materialize
 
 from retail_assets.assets.bronze import bronze_assets
-from retail_assets.assets.silver import silver_assets
+from retail_assets.silver.assets import silver_assets
 
 SALES = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]
 

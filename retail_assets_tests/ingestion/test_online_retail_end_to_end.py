@@ -14,7 +14,7 @@ import pytest
 from dagster import materialize
 
 from retail_assets.assets.bronze import bronze_assets
-from retail_assets.assets.silver import silver_assets
+from retail_assets.silver.assets import silver_assets
 
 SALES = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]
 PRODUCT_CODE = re.compile(r"\d{5}[A-Za-z]{0,2}")

@@ -1,0 +1,1 @@
+"""Silver inside the warehouse: Ibis transforms and contracts of the silver tables."""

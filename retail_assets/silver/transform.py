@@ -1,0 +1,668 @@
+"""Bronze -> silver as set-based Ibis expressions: the warehouse does the work.
+
+Same semantics as `retail_assets.ingestion.cleaning.clean_batch` (the pandas
+version), built from Ibis expressions only, so the same code can run on
+DuckDB today and BigQuery later: no Python per row, no SQL strings.
+
+    window = silver_window(con, "sales_lines", date(2010, 12, 1), date(2010, 12, 15))
+    con.create_table("silver_sales_lines_window", window.clean, overwrite=True)
+
+Every bronze row of the window ends in exactly one of clean, rejected or
+duplicate, so for each file rows_read = rows_loaded + rows_rejected + rows_duplicate.
+
+Portability notes (why some things look hand-made):
+- Regexes are RE2 (DuckDB and BigQuery both use it). Python's `\\s` and the
+  whitespace `str.strip()` removes are Unicode-aware, RE2's `\\s` is ASCII, so
+  the whitespace class is spelt out (`_WS`).
+- Text -> number goes through an explicit grammar before the cast: DuckDB
+  casts '1_000' and '1e400' (to inf) where pandas.to_numeric refuses them.
+- Timestamps are parsed by regex into parts and range-checked, instead of
+  strptime: DuckDB's strptime raises on bad input and differs from pandas in
+  what it accepts (1-digit fields, leap seconds, the nanosecond range).
+- Revenue is rounded half-to-even by hand: numpy rounds ties to even, SQL
+  ROUND away from zero.
+- `_number_text` (float -> text in messages) relies on the backend's
+  CAST(DOUBLE AS VARCHAR), which in DuckDB prints like Python's repr.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from retail_assets.entities import ENTITIES, Entity
+from retail_assets.ingestion.cleaning import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, silver_columns
+from retail_assets.landing.profiles import SourceProfile, profile_by_name
+from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, silver_schema
+
+__all__ = ["SilverWindow", "silver_window"]
+
+
+@dataclass
+class SilverWindow:
+    clean: ir.Table  # silver_columns(entity), typed as silver_schema(entity), one row per business key
+    rejected: ir.Table  # REJECTED_COLUMNS
+    accounting: ir.Table  # ACCOUNTING_COLUMNS + superseded, one row per file
+
+
+# Delivery order: "first repeat" and "latest wins" are decided along it. file_sha256 only
+# breaks ties clean_batch leaves to input order (two uploads of one name at the same instant).
+DELIVERY_ORDER = ["_ingested_at", "source_file", "source_row_number", "file_sha256"]
+
+# Python's str.isspace() characters as the body of an RE2 character class: what pandas'
+# str.strip() (pyarrow utf8_trim_whitespace) removes and Python's `\s` matches.
+# RE2's own `\s` is only [\t\n\f\r ].
+_WS = r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+
+_IBIS_TYPES = {"string": dt.string, "int": dt.int64, "decimal": dt.float64, "discount": dt.float64,
+               "timestamp": dt.timestamp, "date": dt.date}
+_RAW = "_raw__"  # prefix of the bronze strings as they arrived (kept for raw_record)
+
+
+Stage = Callable[[str, ir.Table], ir.Table]
+
+
+def _unstaged(name: str, expr: ir.Table) -> ir.Table:
+    return expr
+
+
+def silver_window(con: ibis.BaseBackend, entity_name: str, start: date, end: date,
+                  profiles: tuple[SourceProfile, ...] | None = None, stage: Stage = _unstaged) -> SilverWindow:
+    """Clean, rejected and accounting expressions of `bronze.<entity>` rows with start <= day < end.
+
+    `stage(name, expr)` lets the backend compute an intermediate once (a temp table) and
+    return a table reading it: the typed rows and the deduplicated valid rows each feed
+    two of the three outputs, and recomputing the typing per output costs 2.5x.
+    """
+    entity = ENTITIES[entity_name]
+    bronze = _bronze_window(con, entity, start, end)
+    bronze = bronze.mutate(_superseded=_superseded_versions(bronze))
+    current = bronze.filter(~bronze._superseded)
+    typed = stage("silver_typed", _typed_rows(current, entity, _profiles_in(current, profiles)))
+    valid = stage("silver_valid", _deduplicate(typed.filter(typed.dq_errors == ""), entity,
+                                               _silver_keys_outside(con, entity, start, end)))
+    clean = valid.filter(~valid._duplicate)
+    return SilverWindow(
+        clean=_cast_to(clean, silver_schema(entity).names, _silver_types(entity)),
+        rejected=_rejected_rows(typed.filter(typed.dq_errors != ""), entity),
+        accounting=_accounting(bronze, typed, valid),
+    )
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def _bronze_window(con, entity: Entity, start: date, end: date) -> ir.Table:
+    t = con.table(entity.name, database="bronze")
+    return t.filter(t._partition_date >= start, t._partition_date < end)
+
+
+def _table_exists(con, schema: str, name: str) -> bool:
+    try:
+        return name in con.list_tables(database=schema)
+    except Exception:  # the schema itself does not exist yet
+        return False
+
+
+def _silver_keys_outside(con, entity: Entity, start: date, end: date) -> ir.Table | None:
+    """Business keys silver already holds in other partitions (re-delivery detection); None if none can exist."""
+    if not _table_exists(con, "silver", entity.name):
+        return None
+    silver = con.table(entity.name, database="silver")
+    types = {c.name: _IBIS_TYPES[c.type] for c in entity.columns}
+    outside = silver.filter((silver.partition_date < start) | (silver.partition_date >= end))
+    return outside.select(**{f"_k_{k}": outside[k].cast(types[k]) for k in entity.business_key}).distinct()
+
+
+def _profiles_in(current: ir.Table, profiles) -> list[SourceProfile]:
+    """The profiles of the window's rows. One small query: an unknown profile must fail loudly
+    (as in clean_batch), not drop its rows from silver while the accounting counts them loaded."""
+    names = current.select("_profile").distinct().to_pyarrow().column("_profile").to_pylist()
+    return [profile_by_name(name, profiles) for name in sorted(names)]
+
+
+def _superseded_versions(bronze: ir.Table) -> ir.BooleanValue:
+    """Rows of a file later re-uploaded under the same name: the newer version replaces it whole."""
+    latest = bronze._ingested_at.max().over(group_by=bronze._source_file)
+    return bronze._ingested_at < latest
+
+
+# --- text -> typed values ----------------------------------------------------------------
+
+
+def _strip(value: ir.StringValue) -> ir.StringValue:
+    """Remove leading/trailing whitespace as Python's str.strip() does (Unicode, not only ' ')."""
+    return value.re_replace(f"^[{_WS}]+|[{_WS}]+$", "")
+
+
+def _text(value: ir.StringValue, column: str, profile: SourceProfile) -> ir.StringValue:
+    """The value as the parsers see it: stripped, blank = missing, profile constants and fixes applied."""
+    text = _strip(value).nullif("")
+    if column in profile.constants:
+        text = text.fill_null(profile.constants[column])
+    if column in profile.rules.get("strip_float_suffix", []):
+        text = text.re_replace(r"\.0+$", "")  # float-exported ids: '17850.0' is 17850
+    return text
+
+
+_C_SPACE = r"[ \t\n\x0b\f\r]"  # whitespace pandas.to_numeric tolerates around a number
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_INFINITY = r"(?i)^[+-]?inf(?:inity)?$"
+
+
+def _number(text: ir.StringValue) -> ir.FloatingValue:
+    """A float as pandas.to_numeric reads it; NULL where it would give NaN.
+
+    The grammar comes first because the cast alone is more lenient ('1_000', hex);
+    a finite-looking number that overflows is an error there, not infinity.
+    """
+    body = text.re_replace(f"^{_C_SPACE}+|{_C_SPACE}+$", "")
+    finite = text.re_search(f"^{_C_SPACE}*{_NUMBER}{_C_SPACE}*$")
+    infinite = text.re_search(_INFINITY)
+    value = body.try_cast("float64")
+    keep = infinite | (finite & ~value.isinf())
+    return ibis.ifelse(keep, value, ibis.null(dt.float64))
+
+
+_CURRENCY_SYMBOLS = r"[£$€¥]|GBP|USD|EUR"
+
+
+def _decimal_text(text: ir.StringValue, decimal_mark: str) -> ir.StringValue:
+    """Currency symbols and thousands separators removed ('£1,234.50' -> '1234.50')."""
+    plain = text.re_replace(_CURRENCY_SYMBOLS, "").replace(" ", "")
+    if decimal_mark == ",":
+        return plain.replace(".", "").replace(",", ".")
+    return plain.replace(",", "")
+
+
+# pandas holds timestamps as int64 nanoseconds: anything outside this range is NaT there,
+# so e.g. '9999-12-31' is "not a valid date" in clean_batch. Kept for parity.
+_NS_MIN = ibis.timestamp("1677-09-21 00:12:44")
+_NS_MAX = ibis.timestamp("2262-04-11 23:47:16")
+_DEFAULT_PART = {"m": 1, "d": 1, "H": 0, "M": 0, "S": 0}
+# Directive -> column-name part: SQL names ignore case, so %M and %m cannot both be 'M' and 'm'.
+_FIELD_NAME = {"Y": "year", "m": "month", "d": "day", "H": "hour", "M": "minute", "S": "second"}
+
+
+def _format_regex(fmt: str) -> tuple[str, list[str]]:
+    """An anchored RE2 pattern for a strptime format, and the directive of each capture group.
+
+    Mirrors pandas.to_datetime(format=...): %Y takes 4 digits, the other fields 1-2
+    (range-checked later), a space takes any run of whitespace. Formats pandas parses
+    by its ISO path ('%Y-%m-%d %H:%M:%S' and its prefixes) accept 't' for 'T'; the
+    others go through strptime, which also allows a space-padded day and ignores case.
+    (Not mirrored: strptime's `\\d` also takes non-ASCII digits, e.g. Arabic-Indic.)
+    """
+    iso = "%Y-%m-%d %H:%M:%S".startswith(fmt) or "%Y-%m-%dT%H:%M:%S".startswith(fmt)
+    fields = {"Y": r"(\d{4})", "m": r"(\d{1,2})", "d": r"(\d{1,2})" if iso else r"(\d{1,2}| [1-9])",
+              "H": r"(\d{1,2})", "M": r"(\d{1,2})", "S": r"(\d{1,2})"}
+    pattern, groups, i = "", [], 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1 : i + 2]
+            if directive not in fields or directive in groups:
+                raise NotImplementedError(f"strptime directive %{directive} in {fmt!r} is not supported")
+            pattern += fields[directive]
+            groups.append(directive)
+            i += 2
+        elif fmt[i].isspace():
+            pattern += f"[{_WS}]+"
+            i += 1
+        elif fmt[i] == "T" and iso:
+            pattern += "[Tt]"
+            i += 1
+        else:
+            pattern += re.escape(fmt[i])
+            i += 1
+    if "Y" not in groups:
+        raise NotImplementedError(f"timestamp format {fmt!r} has no %Y")
+    return ("^" if iso else "(?i)^") + pattern + "$", groups
+
+
+def _days_in_month(year: ir.IntegerValue, month: ir.IntegerValue) -> ir.IntegerValue:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return ibis.cases(
+        (month == 2, ibis.ifelse(leap, 29, 28)),
+        (month.isin([4, 6, 9, 11]), 30),
+        else_=31,
+    )
+
+
+def _formats(type_: str, profile: SourceProfile) -> tuple[str, ...]:
+    return profile.timestamp_formats if type_ == "timestamp" else profile.date_formats
+
+
+# Parsing is spread over a few projections (see _typed_profile_rows): each step turns the
+# previous step's columns into new ones. Written as one expression instead, every use of
+# a piece would repeat it in the SQL (a number is used five times by the int check, a
+# timestamp part a dozen times by the calendar check): megabytes of SQL per query.
+# Piece columns are named by `_piece(column, name)`.
+
+
+def _piece(column: str, name: str) -> str:
+    return f"_{name}__{column}"
+
+
+def _pieces(t: ir.Table, column: str, type_: str, profile: SourceProfile) -> dict[str, ir.Value]:
+    """Step 1, from the clean text: numbers, and the fields of each timestamp format as integers."""
+    text = t[column]
+    if type_ == "int":
+        return {_piece(column, "number"): _number(text)}
+    if type_ == "decimal":
+        return {_piece(column, "number"): _number(_decimal_text(text, profile.decimal))}
+    if type_ == "discount":
+        return {_piece(column, "number"): _number(text.re_replace("%+$", "")),  # rstrip('%')
+                _piece(column, "percent"): text.endswith("%").fill_null(False)}
+    if type_ in ("timestamp", "date"):
+        out = {}
+        for i, fmt in enumerate(_formats(type_, profile)):
+            pattern, groups = _format_regex(fmt)
+            fits = text.re_search(pattern)
+            for g, directive in enumerate(groups):
+                field = text.re_extract(pattern, g + 1).strip()  # ' 1' (space-padded day) -> '1'
+                out[_piece(column, f"f{i}{_FIELD_NAME[directive]}")] = ibis.ifelse(fits, field, ibis.null(dt.string)).cast("int64")
+        return out
+    return {}
+
+
+def _calendar_checked(t: ir.Table, column: str, type_: str, profile: SourceProfile) -> dict[str, ir.Value]:
+    """Step 2, timestamps: per format, the fields again, NULL unless they make a real date and time.
+
+    NULL fields keep MAKE_TIMESTAMP (next step) from ever seeing Feb 30.
+    """
+    if type_ not in ("timestamp", "date"):
+        return {}
+    out = {}
+    for i, fmt in enumerate(_formats(type_, profile)):
+        groups = _format_regex(fmt)[1]
+        part = {d: t[_piece(column, f"f{i}{_FIELD_NAME[d]}")] if d in groups else ibis.literal(_DEFAULT_PART[d])
+                for d in ["Y", *_DEFAULT_PART]}
+        valid = (
+            part["m"].between(1, 12) & part["d"].between(1, 31) & (part["d"] <= _days_in_month(part["Y"], part["m"]))
+            & part["H"].between(0, 23) & part["M"].between(0, 59)
+            & part["S"].between(0, 61)  # pandas accepts leap seconds 60 and 61, rolling over
+        )
+        for d, value in part.items():
+            out[_piece(column, f"v{i}{_FIELD_NAME[d]}")] = ibis.ifelse(valid, value, ibis.null(dt.int64))
+    return out
+
+
+def _stamped(t: ir.Table, column: str, type_: str, profile: SourceProfile) -> dict[str, ir.Value]:
+    """Step 3, timestamps: the timestamp of the first format that fits, within pandas' range."""
+    if type_ not in ("timestamp", "date"):
+        return {}
+    stamps = []
+    for i, _fmt in enumerate(_formats(type_, profile)):
+        v = {d: t[_piece(column, f"v{i}{_FIELD_NAME[d]}")] for d in ["Y", *_DEFAULT_PART]}
+        stamp = ibis.timestamp(v["Y"], v["m"], v["d"], v["H"], v["M"], 0) + v["S"].as_interval("s")
+        stamps.append(ibis.ifelse(stamp.between(_NS_MIN, _NS_MAX), stamp, ibis.null(dt.timestamp)))
+    return {_piece(column, "stamp"): ibis.coalesce(*stamps).cast(dt.timestamp)}
+
+
+def _parsed(t: ir.Table, column: str, type_: str) -> tuple[ir.Value, ir.BooleanValue | None]:
+    """Step 4: (typed value, bad mask); bad = present but unparseable."""
+    text = t[column]
+    if type_ == "string":
+        return text, None
+    if type_ == "int":  # '6' and '6.0' are 6; '6.5', 'six' and beyond +-2**53 (inexact as a float) are errors
+        number = t[_piece(column, "number")]
+        in_range = number.abs() < 2.0**53
+        safe = ibis.ifelse(in_range, number, 0.5)  # keeps FLOOR's cast to BIGINT from ever overflowing
+        ok = (in_range & (safe.floor().cast("float64") == safe)).fill_null(False)
+        return ibis.ifelse(ok, safe.floor(), ibis.null(dt.int64)), text.notnull() & ~ok
+    if type_ == "decimal":
+        number = t[_piece(column, "number")]
+        return number, text.notnull() & number.isnull()
+    if type_ == "discount":  # a fraction: '0.1', '10%' and '10' all mean 10%; 1 is 100%; beyond 0..1 an error
+        number = t[_piece(column, "number")]
+        fraction = ibis.ifelse(t[_piece(column, "percent")] | (number > 1), number / 100.0, number)
+        bad = text.notnull() & (fraction.isnull() | (fraction < 0) | (fraction > 1)).fill_null(True)
+        return ibis.ifelse(bad, ibis.null(dt.float64), fraction), bad
+    if type_ in ("timestamp", "date"):
+        stamp = t[_piece(column, "stamp")]
+        return (stamp if type_ == "timestamp" else stamp.date()), text.notnull() & stamp.isnull()
+    raise ValueError(f"unknown column type {type_}")
+
+
+# --- messages ----------------------------------------------------------------------------
+
+
+def _number_text(value: ir.NumericValue) -> ir.StringValue:
+    """A number as pandas' astype('string') prints it ('-2', '-3.5', '-2.0', '1e-05').
+
+    Integers are exact everywhere. For floats this leans on DuckDB's CAST(DOUBLE AS VARCHAR),
+    which matches Python's repr; other backends may print '-2' for -2.0 (messages only).
+    """
+    return value.cast("string")
+
+
+def _said(t: ir.Table, mask: ir.BooleanValue, prefix: str, column: str, suffix: str = "") -> ir.StringValue:
+    """Per-row message naming the offending value, as rules._said formats it."""
+    value = t[column]
+    if value.type().is_timestamp():
+        # pandas prints a datetime Series without times when *every* printed value is
+        # at midnight: clean_batch formats the breaking rows of a profile's batch
+        # together, so 'sold_at 2026-11-05 is after ...' appears when all of them are
+        # midnights. Reproduced per profile (one union branch = one profile's rows).
+        dates_only = (~mask | (value.time() == ibis.time("00:00:00"))).all().over()
+        text = ibis.ifelse(dates_only, value.strftime("%Y-%m-%d"), value.strftime("%Y-%m-%d %H:%M:%S"))
+    else:
+        text = _number_text(value) if value.type().is_numeric() else value
+    return prefix + text.fill_null("null") + suffix
+
+
+# --- row checks --------------------------------------------------------------------------
+# Each rule: (typed table, profile) -> (mask, message), message texts as in ingestion/rules.py.
+
+
+def _quantity_zero(t, p):
+    return t.quantity == 0, ibis.literal("quantity is 0")
+
+
+def _negative_sale(t, p):
+    mask = (t.quantity < 0) & ~t.is_cancellation
+    return mask, _said(t, mask, "quantity ", "quantity", " is negative on a sale that is not a cancellation")
+
+
+def _positive_cancellation(t, p):
+    mask = (t.quantity > 0) & t.is_cancellation
+    return mask, _said(t, mask, "cancellation with positive quantity ", "quantity")
+
+
+def _negative_price(t, p):
+    mask = t.unit_price < 0
+    return mask, _said(t, mask, "unit_price ", "unit_price", " is negative")
+
+
+def _zero_price_product(t, p):
+    mask = (t.unit_price == 0) & (t.line_type == "product")
+    return mask, ibis.literal("unit_price is 0 on a product line (a stock adjustment, not a sale)")
+
+
+def _discount_whole(t, p):
+    return t.discount >= 1, ibis.literal("discount of 100% or more")
+
+
+def _sold_after_file(t, p):
+    mask = t.sold_at.date() > t._partition_date
+    return mask, _said(t, mask, "sold_at ", "sold_at", " is after the file's business date")
+
+
+def _sold_too_early(t, p):
+    mask = t.sold_at.date() < t._partition_date - ibis.interval(days=p.max_late_days)
+    return mask, _said(t, mask, "sold_at ", "sold_at", f" is more than {p.max_late_days} days before the file's date")
+
+
+def _email_shape(t, p):
+    mask = t.email.notnull() & ~t.email.re_search(f"^[^@{_WS}]+@[^@{_WS}]+\\.[^@{_WS}]+$")
+    return mask, _said(t, mask, "email ", "email", " is not an address")
+
+
+def _negative(column: str):
+    def rule(t, p):
+        mask = t[column] < 0
+        return mask, _said(t, mask, f"{column} ", column, " is negative")
+
+    return rule
+
+
+def _shift_order(t, p):
+    return t.shift_end <= t.shift_start, ibis.literal("shift_end is not after shift_start")
+
+
+ENTITY_RULES = {
+    "sales_lines": [_quantity_zero, _negative_sale, _positive_cancellation, _negative_price,
+                    _zero_price_product, _discount_whole, _sold_after_file, _sold_too_early],
+    "customers": [_email_shape],
+    "products": [_negative("unit_cost"), _negative("list_price")],
+    "stores": [],
+    "employees": [_negative("hourly_rate")],
+    "shifts": [_shift_order],
+    "inventory": [_negative("on_hand"), _negative("reorder_point")],
+}
+
+
+def _re2(python_pattern: str) -> str:
+    """A profile's Python regex for RE2. Python's `\\d` matches any Unicode digit, RE2's only 0-9;
+    `\\p{Nd}` is the same class in RE2. (The only difference the shipped patterns touch.)"""
+    return re.sub(r"(?<!\\)((?:\\\\)*)\\d", lambda m: m.group(1) + r"\p{Nd}", python_pattern)
+
+
+def _sales_flags(t: ir.Table, profile: SourceProfile) -> dict[str, ir.Value]:
+    """Cancellation, guest and product/non-product flags the rules and silver need; no discount = 0."""
+    prefix = profile.rules.get("cancellation_prefix")
+    pattern = profile.rules.get("product_code_pattern")
+    is_product = t.product_id.re_search(f"^(?:{_re2(pattern)})$").fill_null(False) if pattern else ibis.literal(True)
+    return {
+        "is_cancellation": t.transaction_id.startswith(prefix).fill_null(False) if prefix else ibis.literal(False),
+        "is_guest": t.customer_id.isnull(),
+        "line_type": ibis.ifelse(is_product, "product", "non_product"),
+        "discount": t.discount.fill_null(0.0),
+    }
+
+
+def _join_errors(errors: list[tuple[ir.BooleanValue, ir.StringValue]]) -> ir.StringValue:
+    """'; '-joined messages of the checks a row failed, in check order ('' = none)."""
+    if not errors:
+        return ibis.literal("")
+    pieces = [ibis.ifelse(mask.fill_null(False), message, ibis.null(dt.string)) for mask, message in errors]
+    return ibis.literal("; ").join(pieces).fill_null("")
+
+
+# --- typing one profile's rows -------------------------------------------------------------
+
+
+def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfile) -> ir.Table:
+    """One profile's rows typed, flagged and checked: dq_errors lists every check a row failed."""
+    rows = current.filter(current._profile == profile.name)
+    derive = bool(profile.rules.get("derive_line_number"))
+    meta = {
+        "_partition_date": rows._partition_date,
+        "source_file": rows._source_file,
+        "file_sha256": rows._file_sha256,
+        "source_row_number": rows._row_number.cast("int64"),
+        "_ingested_at": rows._ingested_at.cast(dt.timestamp),
+        **{f"{_RAW}{c}": rows[c].cast("string") for c in entity.column_names},
+    }
+    # Clean text, so the (regex) stripping is written once per column.
+    texts = rows.select(**meta, **{c: _text(rows[c].cast("string"), c, profile) for c in entity.column_names})
+
+    # Typed values in steps (see _pieces), then the generic checks: "not a valid <type>", "missing".
+    parsed = [c for c in entity.columns if not (c.name == "line_number" and derive)]
+    steps = texts
+    for step in (_pieces, _calendar_checked, _stamped):
+        new = {k: v for c in parsed for k, v in step(steps, c.name, c.type, profile).items()}
+        steps = steps.mutate(**new).view() if new else steps  # view(): a subquery Ibis will not inline
+    typed_cols, errors = {}, []
+    for col in entity.columns:
+        if col not in parsed:
+            typed_cols[col.name] = ibis.null(dt.int64)  # line numbers of this source: numbered after dedup
+            continue
+        text = steps[col.name]
+        value, bad = _parsed(steps, col.name, col.type)
+        typed_cols[col.name] = value.cast(_IBIS_TYPES[col.type])
+        if bad is not None:
+            errors.append((bad, f"{col.name} '" + text.fill_null("") + f"' is not a valid {col.type}"))
+        if col.required:
+            errors.append((text.isnull(), ibis.literal(f"{col.name} is missing")))
+    typed = steps.select(*meta, **typed_cols, _generic_errors=_join_errors(errors))
+
+    # Entity flags and rules, on typed values; their messages follow the generic ones.
+    if entity.name == "sales_lines":
+        typed = typed.mutate(**_sales_flags(typed, profile))
+    rule_errors = [rule(typed, profile) for rule in ENTITY_RULES[entity.name]]
+    generic = typed._generic_errors.nullif("")
+    checked = typed.mutate(dq_errors=ibis.literal("; ").join([generic, _join_errors(rule_errors).nullif("")]).fill_null(""))
+    extra = {"_derive_line_number": ibis.literal(derive)}
+    if entity.name == "sales_lines":
+        extra |= {"sale_date": checked.sold_at.date(), "revenue": _revenue(checked)}
+    return checked.mutate(partition_date=checked._partition_date, **extra)
+
+
+def _revenue(t: ir.Table) -> ir.FloatingValue:
+    """round(quantity * unit_price * (1 - discount), 4), in pandas' operation order."""
+    return _round_half_even(t.quantity.cast("float64") * t.unit_price * (1.0 - t.discount), 4)
+
+
+def _round_half_even(x: ir.FloatingValue, digits: int) -> ir.FloatingValue:
+    """numpy.round: rint(x * 10**d) / 10**d, ties to even. SQL ROUND sends ties away from zero,
+    and floats precise enough to have a tie do occur (0.03125 -> 0.0312)."""
+    scale = 10.0**digits
+    y = x * scale
+    exact = y.abs() >= 2.0**52  # already an integer (or inf/NaN): nothing to round
+    safe = ibis.ifelse(exact, 0.0, y)  # keeps FLOOR's cast to BIGINT in range
+    low = safe.floor().cast("float64")
+    frac = safe - low
+    even = (low.cast("int64") % 2) == 0
+    rounded = ibis.cases((frac > 0.5, low + 1.0), (frac < 0.5, low), (even, low), else_=low + 1.0)
+    return ibis.ifelse(exact, y, rounded) / scale
+
+
+_TYPED_EXTRA = {"_derive_line_number": dt.boolean, "dq_errors": dt.string, "_ingested_at": dt.timestamp}
+
+
+def _typed_columns(entity: Entity) -> dict[str, dt.DataType]:
+    """Column names and types every profile's branch produces (so they can be unioned)."""
+    types = _silver_types(entity)
+    columns = {c: types[c] for c in silver_columns(entity)}
+    columns |= {"_partition_date": dt.date, **_TYPED_EXTRA}
+    columns |= {f"{_RAW}{c}": dt.string for c in entity.column_names}
+    return columns
+
+
+def _typed_rows(current: ir.Table, entity: Entity, profiles: list[SourceProfile]) -> ir.Table:
+    """All profiles' rows, typed and checked: one union branch per profile present in the window."""
+    columns = _typed_columns(entity)
+    if not profiles:  # an empty window still needs the typed shape
+        return ibis.memtable(ibis.schema(columns).to_pyarrow().empty_table())
+    branches = [_typed_profile_rows(current, entity, p) for p in profiles]
+    branches = [b.select(**{c: b[c].cast(t) for c, t in columns.items()}) for b in branches]
+    return ibis.union(*branches, distinct=False)
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+
+def _deduplicate(valid: ir.Table, entity: Entity, keys_elsewhere: ir.Table | None) -> ir.Table:
+    """Mark duplicates: repeats within a file, superseded deliveries and re-deliveries.
+
+    Within one file, identical rows of a source without line numbers are repeats (the
+    first is kept), and the rest are numbered per transaction in file order. Across
+    deliveries the latest wins per business key. A row whose key silver already holds
+    in another partition is a re-delivery.
+    """
+    order = [valid[c] for c in DELIVERY_ORDER]
+    content = [c for c in entity.column_names if c != "line_number"] + ["file_sha256", "_derive_line_number"]
+    first = ibis.row_number().over(group_by=content, order_by=order)
+    marked = valid.mutate(_repeat=valid._derive_line_number & (first > 0))
+
+    numbered = _number_lines(marked) if "line_number" in entity.column_names else marked
+    live_key = [*entity.business_key, "_repeat"]  # repeats neither win nor lose
+    later = ibis.row_number().over(group_by=live_key, order_by=[ibis.desc(numbered[c]) for c in DELIVERY_ORDER])
+    numbered = numbered.mutate(_older_version=~numbered._repeat & (later > 0))
+
+    flagged = _mark_redeliveries(numbered, entity, keys_elsewhere)
+    return flagged.mutate(_duplicate=flagged._repeat | flagged._older_version | flagged._elsewhere)
+
+
+def _number_lines(t: ir.Table) -> ir.Table:
+    """Line numbers of sources without them: 1, 2, ... per file and transaction, after repeats."""
+    numbering = t._derive_line_number & ~t._repeat
+    position = ibis.row_number().over(group_by=[t.file_sha256, t.transaction_id, numbering],
+                                      order_by=[t[c] for c in DELIVERY_ORDER]) + 1
+    return t.mutate(line_number=ibis.ifelse(numbering, position, t.line_number))
+
+
+def _mark_redeliveries(t: ir.Table, entity: Entity, keys_elsewhere: ir.Table | None) -> ir.Table:
+    """_elsewhere: the row's business key is already in silver outside the window."""
+    if keys_elsewhere is None:
+        return t.mutate(_elsewhere=ibis.literal(False))
+    hits = keys_elsewhere.mutate(_hit=ibis.literal(True))
+    joined = t.left_join(hits, [t[k] == hits[f"_k_{k}"] for k in entity.business_key])
+    return joined.select(*t.columns, _elsewhere=joined._hit.fill_null(False))
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+def _silver_types(entity: Entity) -> dict[str, dt.DataType]:
+    return dict(ibis.Schema.from_pyarrow(silver_schema(entity)).items())
+
+
+def _cast_to(t: ir.Table, names: list[str], types: dict[str, dt.DataType]) -> ir.Table:
+    return t.select(**{n: t[n].cast(types[n]) for n in names})
+
+
+def _json_string(value: ir.StringValue) -> ir.StringValue:
+    """A JSON string literal of `value` with backslash and quote escaped (control characters: _json_controls)."""
+    return '"' + value.re_replace(r"\\", r"\\\\").re_replace('"', r'\\"') + '"'
+
+
+def _json_controls(record: ir.StringValue) -> ir.StringValue:
+    """Control characters escaped as json.dumps does (\\n, \\t, ... or \\u00XX). Applied once to the
+    whole record: only values can hold them, and almost none do, so most rows skip the chain."""
+    named = {0x08: "b", 0x09: "t", 0x0A: "n", 0x0C: "f", 0x0D: "r"}
+    escaped = record
+    for code in range(0x20):
+        replacement = f"\\\\{named[code]}" if code in named else f"\\\\u{code:04x}"
+        escaped = escaped.re_replace(f"\\x{{{code:x}}}", replacement)
+    return ibis.ifelse(record.re_search(r"[\x00-\x1f]"), escaped, record)
+
+
+def _raw_record(t: ir.Table, entity: Entity) -> ir.StringValue:
+    """The row as it arrived (canonical names, original strings), byte for byte as
+    json.dumps(dict, ensure_ascii=False) writes it: '{"a": "x", "b": null}'."""
+    members = [f'"{c}": ' + _json_string(t[f"{_RAW}{c}"]).fill_null("null") for c in entity.column_names]
+    return "{" + ibis.literal(", ").join(members) + "}"
+
+
+def _rejected_rows(rejected: ir.Table, entity: Entity) -> ir.Table:
+    types = dict(ibis.Schema.from_pyarrow(REJECTED_ROWS_SCHEMA).items())
+    out = rejected.select(
+        entity=ibis.literal(entity.name),
+        partition_date=rejected.partition_date,
+        source_file=rejected.source_file,
+        file_sha256=rejected.file_sha256,
+        row_number=rejected.source_row_number,
+        raw_record=_raw_record(rejected, entity),  # control characters escaped below
+        dq_errors=rejected.dq_errors,
+    )
+    out = out.view().mutate(raw_record=lambda t: _json_controls(t.raw_record))
+    return _cast_to(out, REJECTED_COLUMNS, types)
+
+
+def _accounting(bronze: ir.Table, typed: ir.Table, valid: ir.Table) -> ir.Table:
+    """Per file: rows read, loaded, rejected, duplicate (superseded uploads count whole as duplicates).
+
+    Each bronze row has exactly one outcome: superseded (never typed), rejected (typed with
+    errors) or valid (clean or duplicate), so the three sets together are the window's bronze.
+    """
+    superseded = bronze.filter(bronze._superseded)
+    rejected = typed.filter(typed.dq_errors != "")
+
+    def outcome(t, sha, file, rejected_, duplicate, superseded_):
+        return t.select(file_sha256=sha, source_file=file, _rejected=ibis.literal(rejected_).cast("int64"),
+                        _duplicate=duplicate.cast("int64"), _superseded=ibis.literal(superseded_))
+
+    outcomes = ibis.union(
+        outcome(superseded, superseded._file_sha256, superseded._source_file, 0, ibis.literal(1), True),
+        outcome(rejected, rejected.file_sha256, rejected.source_file, 1, ibis.literal(0), False),
+        outcome(valid, valid.file_sha256, valid.source_file, 0, valid._duplicate, False),
+        distinct=False,
+    )
+    per_file = outcomes.group_by(["file_sha256", "source_file"]).aggregate(
+        rows_read=outcomes.count(),
+        rows_rejected=outcomes._rejected.sum(),
+        rows_duplicate=outcomes._duplicate.sum(),
+        superseded=outcomes._superseded.any(),
+    )
+    per_file = per_file.mutate(rows_loaded=per_file.rows_read - per_file.rows_rejected - per_file.rows_duplicate)
+    types = {"file_sha256": dt.string, "source_file": dt.string, "superseded": dt.boolean}
+    return _cast_to(per_file, ACCOUNTING_COLUMNS + ["superseded"], {c: types.get(c, dt.int64) for c in
+                                                                       ACCOUNTING_COLUMNS + ["superseded"]})

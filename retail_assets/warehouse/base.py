@@ -1,0 +1,76 @@
+"""The warehouse seam: task-level operations the assets ask for, whatever the backend.
+
+Assets are typed with `Warehouse`; DuckDB implements it now (duckdb_warehouse.py),
+BigQuery next. A method is a whole task (append one file to bronze, rebuild a
+silver window atomically, validate it, count it), so a backend is free to run
+it the way it runs best: one transaction on DuckDB, jobs on BigQuery.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from dagster import ConfigurableResource
+
+
+@dataclass(frozen=True)
+class SilverOutcome:
+    """What rebuilding one silver window did: counts, per-file accounting and samples for metadata."""
+
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    rows_duplicate: int
+    accounting: pd.DataFrame      # one row per file: source_file, rows_read, rows_loaded, rows_rejected, ...
+    top_errors: pd.DataFrame      # dq_errors, rows: the ten most frequent reasons
+    preview: pd.DataFrame         # a few silver rows of the window
+    window_rows: int              # silver rows in the window after the rebuild
+    total_rows: int               # silver rows in the table
+    seconds: dict[str, float] = field(default_factory=dict)  # plan, transform, write
+
+
+@dataclass(frozen=True)
+class TableStats:
+    """A table as materialization metadata shows it."""
+
+    row_count: int
+    columns: list[tuple[str, str]]   # (name, type as the backend reports it)
+    preview: pd.DataFrame
+    window_row_count: int | None = None
+
+
+class Warehouse(ConfigurableResource, ABC):
+    """Where bronze, silver, audit and gold live."""
+
+    # --- bronze ------------------------------------------------------------------
+    @abstractmethod
+    def prepare_entity(self, entity: str) -> None:
+        """The audit, bronze.<entity> and rejected-rows tables exist."""
+
+    @abstractmethod
+    def prepare_silver(self) -> None:
+        """Every silver table exists (empty, typed), so gold's sources exist before the first delivery."""
+
+    # --- silver ------------------------------------------------------------------
+    @abstractmethod
+    def build_silver(self, entity: str, start: date, end: date) -> SilverOutcome:
+        """Rebuild silver.<entity> for start <= partition_date < end from bronze, with its rejected
+        rows and the files' accounting in audit.file_loads: all three change together or not at all."""
+
+    @abstractmethod
+    def validate_silver(self, entity: str, start: date, end: date):
+        """The pandera contract of silver.<entity> checked on the window inside the warehouse
+        (a retail_assets.silver.contracts.ContractResult)."""
+
+    # --- metadata ----------------------------------------------------------------
+    @abstractmethod
+    def table_stats(self, schema: str, table: str, window: tuple[date, date] | None = None,
+                    window_column: str = "partition_date") -> TableStats:
+        """Row count, column types, a preview; restricted to the window where the table has that column."""
+
+    @abstractmethod
+    def dbt_environment(self) -> dict[str, str]:
+        """Environment variables that point dbt's profile at this warehouse."""
