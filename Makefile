@@ -47,7 +47,7 @@ browser:
 # honest evaluation needs two 14-day label windows after an 8-week feature window.
 DEMO_DAYS ?= 90
 demo: install dagster-home
-	$(BIN)/python -m retail_assets.source.generate --landing $(RETAIL_DATA_DIR)/landing --days $(DEMO_DAYS)
+	$(BIN)/python -m retail_assets.synthetic.generate --landing $(RETAIL_DATA_DIR)/landing --days $(DEMO_DAYS)
 	$(BIN)/python -m retail_assets.ingest
 	$(BIN)/dagster asset materialize -m retail_assets.definitions --select 'group:ml' > $(RETAIL_DATA_DIR)/ml_run.log 2>&1 \
 		|| (tail -40 $(RETAIL_DATA_DIR)/ml_run.log; exit 1)

@@ -62,7 +62,7 @@ class Workspace:
         """Generated landing files for (days, lines, start), generated once (untimed) and reused."""
         key = (days, lines, start)
         if key not in self._synthetic:
-            from retail_assets.source.generate import generate
+            from retail_assets.synthetic.generate import generate
 
             target = self.fresh("synthetic")
             generate(target, start=start, days=days, lines_per_day=lines)
@@ -163,7 +163,7 @@ def year_drop(ws: Workspace) -> Result:
 
 
 def generate_year(ws: Workspace) -> Result:
-    from retail_assets.source.generate import generate
+    from retail_assets.synthetic.generate import generate
 
     s = ws.sizes
     result = Result("generate_year", f"generator: {s.synthetic_days} days x ~{s.synthetic_lines:,} lines/day "
@@ -217,7 +217,7 @@ def backfill_365(ws: Workspace) -> Result:
 
 
 def generator_day(ws: Workspace) -> Result:
-    from retail_assets.source.generate import generate
+    from retail_assets.synthetic.generate import generate
 
     lines = ws.sizes.generator_day_lines
     result = Result("generator_day", f"generator: 1 day of ~{lines:,} sales lines (all files of the day), in-process",
@@ -235,11 +235,11 @@ def generator_day(ws: Workspace) -> Result:
 def bronze_silver_day(ws: Workspace) -> Result:
     from dagster import materialize
 
-    from retail_assets.assets.bronze import bronze_assets
-    from retail_assets.silver.assets import silver_assets
+    from retail_assets.bronze.assets import bronze_assets
     from retail_assets.landing.file_store import LocalFileStore
     from retail_assets.resources import duckdb_resources
-    from retail_assets.source.generate import generate
+    from retail_assets.silver.assets import silver_assets
+    from retail_assets.synthetic.generate import generate
 
     lines = ws.sizes.bronze_silver_lines
     source = ws.fresh("bsday")

@@ -2,12 +2,11 @@
 
 from dagster import Definitions, in_process_executor
 
-from retail_assets.assets.bronze import bronze_assets
-from retail_assets.silver.assets import silver_assets
 from retail_assets.automation.failures import run_failure_recorder
 from retail_assets.automation.policies import GoldShape, apply_operating_policy
 from retail_assets.automation.schedules import daily_safety_net_job, daily_safety_net_schedule
 from retail_assets.automation.sensors import automation_sensor
+from retail_assets.bronze.assets import bronze_assets
 from retail_assets.gold.assets import DAILY_MODEL_KEYS, gold_models
 from retail_assets.jobs import landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
@@ -16,6 +15,7 @@ from retail_assets.ml import ml_asset_checks, ml_assets
 from retail_assets.ml.assets import MODEL_KEY
 from retail_assets.reports import report_assets
 from retail_assets.resources import build_resources
+from retail_assets.silver.assets import silver_assets
 
 GOLD = GoldShape(daily=DAILY_MODEL_KEYS, unpartitioned=frozenset(gold_models.keys) - DAILY_MODEL_KEYS)
 

@@ -12,7 +12,15 @@ reports follow gold. Deadlines below leave an hour between layers.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from dagster import AssetKey, AssetsDefinition, AssetSelection, AssetSpec, AutomationCondition, FreshnessPolicy, map_asset_specs
+from dagster import (
+    AssetKey,
+    AssetsDefinition,
+    AssetSelection,
+    AssetSpec,
+    AutomationCondition,
+    FreshnessPolicy,
+    map_asset_specs,
+)
 
 AC = AutomationCondition
 FOLLOWER_GROUPS = ("ml", "reports")  # everything downstream of gold

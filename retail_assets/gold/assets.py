@@ -41,11 +41,11 @@ from dagster_dbt.asset_utils import (
 )
 from dagster_dbt.dbt_manifest import validate_manifest
 
-from retail_assets.assets.bronze import WAREHOUSE_POOL
-from retail_assets.assets.metadata import preview
+from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.gold.project import dbt_project, new_run_target, prepare_manifest, remove_run_target
 from retail_assets.gold.translator import translator
 from retail_assets.gold.window import event_time_args
+from retail_assets.metadata import preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.quality.reconciliation import REVENUE_TOLERANCE, fct_sales_revenue_reconciliation
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse

@@ -6,6 +6,8 @@ from typing import Any
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from retail_assets.constants import ANALYTICS_ENGINEERING
+
 
 class RetailDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
@@ -18,7 +20,7 @@ class RetailDbtTranslator(DagsterDbtTranslator):
         return "gold"
 
     def get_owners(self, dbt_resource_props: Mapping[str, Any]):
-        return ["team:analytics-engineering"]
+        return ANALYTICS_ENGINEERING
 
 
 translator = RetailDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

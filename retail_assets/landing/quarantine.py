@@ -9,6 +9,7 @@ import hashlib
 
 from dagster import Config, OpExecutionContext, job, op
 
+from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
@@ -17,7 +18,7 @@ class QuarantineConfig(Config):
     files: list[dict[str, str]]  # [{"name": ..., "reason": ...}]
 
 
-@op(pool="warehouse_writes")
+@op(pool=WAREHOUSE_POOL)
 def quarantine_files(context: OpExecutionContext, config: QuarantineConfig, landing: LocalFileStore,
                      warehouse: DuckDBWarehouse) -> None:
     present = {f.name for f in landing.list_files()}

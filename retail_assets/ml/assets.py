@@ -9,7 +9,6 @@ never on a clock that could run before the data landed or twice on the same data
 
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 from dagster import (
@@ -25,7 +24,9 @@ from dagster import (
     asset_check,
 )
 
-from retail_assets.assets.metadata import preview
+from retail_assets.constants import DATA_SCIENCE as OWNERS
+from retail_assets.constants import WAREHOUSE_POOL
+from retail_assets.metadata import preview
 from retail_assets.ml import gold_data
 from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
 from retail_assets.ml.features import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, build_customer_features
@@ -33,8 +34,8 @@ from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_fore
 from retail_assets.reports.charts import forecast_chart, png_markdown
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
-OWNERS = ["team:data-science"]
-POOL = "warehouse_writes"  # DuckDB has one writer; reads take the slot too so they never hit the lock
+# DuckDB has one writer; reads take the slot too so they never hit the lock.
+POOL = WAREHOUSE_POOL
 PREFIX = ["ml"]
 FCT_SALES, DIM_CUSTOMER, DIM_STORE = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "dim_customer"]), AssetKey(["gold", "dim_store"])
 RPT_DAILY = AssetKey(["gold", "rpt_daily_sales"])

@@ -19,13 +19,24 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sklearn.compose import ColumnTransformer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.metrics import average_precision_score, precision_score, recall_score, roc_auc_score, roc_curve  # noqa: E402
+from sklearn.metrics import (  # noqa: E402
+    average_precision_score,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+    roc_curve,
+)
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
 from retail_assets.ml.features import (  # noqa: E402,F401 (defaults re-exported for callers)
-    CATEGORICAL_FEATURES, DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, FEATURE_COLUMNS, NUMERIC_FEATURES,
-    build_customer_features, label_churn,
+    CATEGORICAL_FEATURES,
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_THRESHOLD,
+    FEATURE_COLUMNS,
+    NUMERIC_FEATURES,
+    build_customer_features,
+    label_churn,
 )
 
 

@@ -21,8 +21,9 @@ from dagster import (
     asset,
 )
 
-from retail_assets.assets.bronze import OWNERS, WAREHOUSE_POOL
-from retail_assets.assets.metadata import column_schema, preview
+from retail_assets.constants import DATA_PLATFORM as OWNERS
+from retail_assets.constants import WAREHOUSE_POOL
+from retail_assets.metadata import column_schema, preview
 from retail_assets.reports.charts import daily_sales_chart
 from retail_assets.reports.dashboard import CHARTS, KPI_CARDS, build_dashboard
 from retail_assets.reports.exports import write_csv_atomic, write_text_atomic

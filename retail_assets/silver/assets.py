@@ -22,9 +22,11 @@ from dagster import (
     asset,
 )
 
-from retail_assets.assets.bronze import OWNERS, WAREHOUSE_POOL, window_dates
-from retail_assets.assets.metadata import column_schema, preview
+from retail_assets.bronze.assets import window_dates
+from retail_assets.constants import DATA_PLATFORM as OWNERS
+from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
+from retail_assets.metadata import column_schema, preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.quality.reconciliation import bronze_balance
 from retail_assets.warehouse.base import Warehouse

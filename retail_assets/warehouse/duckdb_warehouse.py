@@ -40,6 +40,10 @@ def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False) -
     raise AssertionError("unreachable")
 
 
+class SilverTableMismatch(ValueError):
+    """The silver table in the warehouse does not have the columns the entity registry declares."""
+
+
 class DuckDBWarehouse(Warehouse):
     """Bronze, silver, audit and gold in the DuckDB file at `path`."""
 
@@ -167,6 +171,7 @@ class DuckDBWarehouse(Warehouse):
         with self.connect() as conn:
             self.ensure_tables(conn, entity)
             self.ensure_silver_tables(conn)
+            self._check_silver_columns(conn, entity)
             backend = ibis.duckdb.from_connection(conn)
 
             def stage(name: str, expr):  # computed once into a temp table, read by several outputs
@@ -203,6 +208,17 @@ class DuckDBWarehouse(Warehouse):
                 seconds={"plan": round(planned - began, 3), "transform": round(transformed - planned, 3),
                          "write": round(written - transformed, 3)},
             )
+
+    def _check_silver_columns(self, conn, entity: str) -> None:
+        """A silver table someone changed by hand fails here, by name, before anything is written."""
+        found = [c for (c,) in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'silver' AND table_name = ? "
+            "ORDER BY ordinal_position", [entity]).fetchall()]
+        declared = silver_schema(ENTITIES[entity]).names
+        if found != declared:
+            raise SilverTableMismatch(
+                f"silver.{entity} has columns {found}, the registry declares {declared}: the table was "
+                f"changed outside the pipeline; drop it (silver is rebuilt from bronze) or migrate it")
 
     def _replace_silver_window(self, conn, entity: str, start: date, end: date) -> None:
         """Inside the caller's transaction: the window's silver rows, rejected rows and file accounting."""

@@ -16,7 +16,7 @@ from dagster import (
 from retail_assets.automation.failures import RunFailureLog, failure_record, run_failure_recorder
 from retail_assets.automation.schedules import SAFETY_NET_JOB, daily_safety_net_schedule
 from retail_assets.definitions import build_definitions
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 
 
 def test_safety_net_runs_yesterday_through_bronze_silver_and_gold(data_root):
@@ -65,7 +65,9 @@ def test_a_failed_run_is_recorded_with_asset_partition_and_error(data_root):
     assert "silver/sales_lines" in record["assets"]
     assert record["failed_steps"] and "silver__sales_lines" in record["failed_steps"][0]["step"]
     assert record["assets"] == ["silver/sales_lines"], "the asset whose step failed, not the whole run"
-    assert "BinderException" in record["error"].splitlines()[0], "the root cause, not Dagster's wrapper"
+    first = record["error"].splitlines()[0]
+    assert "SilverTableMismatch" in first and "silver.sales_lines has columns ['not_the_contract']" in first, \
+        "the root cause, not Dagster's wrapper"
     # Readable as a table, where on-call already looks.
     import duckdb
     rows = duckdb.sql(f"select job, partition::varchar from read_json_auto('{log.path}')").fetchall()

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, EventRecordsFilter
 
-from retail_assets.assets.bronze import WAREHOUSE_POOL
-from retail_assets.source.generate import generate
+from retail_assets.constants import WAREHOUSE_POOL
+from retail_assets.synthetic.generate import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 

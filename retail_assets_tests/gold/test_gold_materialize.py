@@ -7,7 +7,7 @@ import pandas as pd
 from dagster import AssetSelection, DagsterInstance, materialize
 
 from retail_assets.definitions import build_definitions
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 
 DATA_PLANE = AssetSelection.groups("bronze", "silver", "gold")  # the ML group needs weeks of history
 GOLD_TABLES = ["fct_sales", "fct_orders", "dim_customer", "dim_product", "dim_store", "dim_employee",

@@ -16,7 +16,7 @@ from dagster import AssetSelection, DagsterInstance, materialize
 
 from retail_assets.definitions import build_definitions
 from retail_assets.gold.project import DBT_PROJECT_DIR, RUNS_DIR, TARGET_PATH, new_run_target, prepare_manifest
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 
 
 def _sha(path) -> str:

@@ -1,8 +1,8 @@
 """materialize() of bronze and silver on a real DuckDB file: loads, archives, idempotent."""
 
-from dagster import AssetKey, materialize
+from dagster import materialize
 
-from retail_assets.assets.bronze import bronze_assets
+from retail_assets.bronze.assets import bronze_assets
 from retail_assets.silver.assets import silver_assets
 
 SALES = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]

@@ -7,7 +7,7 @@ from dagster import DagsterInstance, materialize
 from retail_assets.definitions import build_definitions
 from retail_assets.entities import ENTITIES
 from retail_assets.ingest import run_landing_once
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 
 
 def _silver_counts(data_root):

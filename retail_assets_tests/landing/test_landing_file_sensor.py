@@ -2,7 +2,6 @@
 
 import json
 import os
-
 from datetime import datetime, timedelta
 
 from dagster import AssetKey, DagsterInstance, build_sensor_context, evaluate_automation_conditions, materialize

@@ -17,11 +17,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from retail_assets.source.customer_changes import CustomerLedger  # noqa: F401 (same universe as the files)
-from retail_assets.source.dimensions import UniverseSize, build_universe
-from retail_assets.source.operations import plan_shifts, till_roster
-from retail_assets.source.price_changes import PriceLedger
-from retail_assets.source.sales import simulate_sales
+from retail_assets.synthetic.customer_changes import CustomerLedger  # noqa: F401 (same universe as the files)
+from retail_assets.synthetic.dimensions import UniverseSize, build_universe
+from retail_assets.synthetic.operations import plan_shifts, till_roster
+from retail_assets.synthetic.price_changes import PriceLedger
+from retail_assets.synthetic.sales import simulate_sales
 
 
 @dataclass

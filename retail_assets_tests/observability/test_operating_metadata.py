@@ -20,7 +20,7 @@ from dagster import AssetKey, AssetSelection, DagsterInstance, ExecuteInProcessR
 from retail_assets.definitions import build_definitions
 from retail_assets.entities import ENTITIES
 from retail_assets.quality.reconciliation import bronze_balance, fct_sales_revenue_reconciliation
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 from retail_assets_tests.conftest import DataRoot
 
 DATA_PLANE = AssetSelection.groups("bronze", "silver", "gold")

@@ -10,7 +10,7 @@ import pytest
 from dagster import AssetSelection, DagsterInstance, ExecuteInProcessResult, materialize
 
 from retail_assets.definitions import build_definitions
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 from retail_assets_tests.conftest import DataRoot
 
 # 42 days across a new year, so "sales year to date" differs from the total; long enough for

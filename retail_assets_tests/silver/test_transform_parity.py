@@ -20,12 +20,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from retail_assets.bronze.loads import bronze_rows
 from retail_assets.entities import ENTITIES
 from retail_assets.ingestion.cleaning import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, clean_batch
-from retail_assets.ingestion.landing_loads import bronze_rows
 from retail_assets.landing.profiles import match_file
 from retail_assets.silver.transform import silver_window
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, silver_schema, to_arrow
 

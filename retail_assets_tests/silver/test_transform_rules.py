@@ -12,8 +12,8 @@ import ibis
 import pandas as pd
 import pytest
 
-from retail_assets.ingestion.cleaning import REJECTED_COLUMNS, silver_columns
 from retail_assets.entities import ENTITIES
+from retail_assets.ingestion.cleaning import REJECTED_COLUMNS, silver_columns
 from retail_assets.silver.transform import silver_window
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 from retail_assets_tests.unit.bronze_frames import bronze, online, pos

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 from retail_assets_tests.ui.dagster_dev import LOCATION, DagsterDev
 from retail_assets_tests.ui.graphql_ops import stop_sensor
 

@@ -1,4 +1,4 @@
-"""Unit tests of retail_assets.ingestion.readers: bytes -> frame of strings, and whole-file rejections."""
+"""Unit tests of retail_assets.bronze.readers: bytes -> frame of strings, and whole-file rejections."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
 from retail_assets.entities import ENTITIES
-from retail_assets.ingestion.readers import FileRejected, read_source, to_bronze_columns
 from retail_assets.landing.profiles import profile_by_name
 
 POS = profile_by_name("synthetic_pos_sales")  # csv

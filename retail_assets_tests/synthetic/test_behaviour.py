@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retail_assets.source import patterns
-from retail_assets.source.dimensions import build_universe
-from retail_assets_tests.source.conftest import CLEAN_START
-from retail_assets_tests.source.landing_files import files, read_csvs, read_customers, read_ndjson
+from retail_assets.synthetic import patterns
+from retail_assets.synthetic.dimensions import build_universe
+from retail_assets_tests.synthetic.conftest import CLEAN_START
+from retail_assets_tests.synthetic.landing_files import files, read_csvs, read_customers, read_ndjson
 
 
 @pytest.fixture(scope="module")

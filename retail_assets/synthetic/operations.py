@@ -12,8 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from retail_assets.source import patterns, seeding
-from retail_assets.source.dimensions import Universe
+from retail_assets.synthetic import patterns, seeding
+from retail_assets.synthetic.dimensions import Universe
 
 SHIFT_COLUMNS = ["shift_id", "employee_id", "store_id", "shift_start", "shift_end"]
 INVENTORY_COLUMNS = ["snapshot_date", "store_id", "product_id", "on_hand", "reorder_point"]

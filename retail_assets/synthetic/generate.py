@@ -1,6 +1,6 @@
 """Write a synthetic retail chain's daily landing files, and the CLI to do it.
 
-    python -m retail_assets.source.generate --landing DIR --start 2026-10-01 --days 30
+    python -m retail_assets.synthetic.generate --landing DIR --start 2026-10-01 --days 30
 
 The dimension universe is built from (seed, universe start); every file of a
 day D depends only on that universe, the seed and D. Pass --universe-start to
@@ -10,25 +10,25 @@ regenerate a later day alone exactly as it was written inside a longer range.
 from __future__ import annotations
 
 import argparse
-from itertools import chain
 from datetime import date, timedelta
+from itertools import chain
 from pathlib import Path
 
-from retail_assets.source import seeding
-from retail_assets.source.customer_changes import CustomerLedger, customer_versions
-from retail_assets.source.defects import inject_defects
-from retail_assets.source.dimensions import Universe, UniverseSize, build_universe
-from retail_assets.source.operations import (
+from retail_assets.synthetic import seeding
+from retail_assets.synthetic.customer_changes import CustomerLedger, customer_versions
+from retail_assets.synthetic.defects import inject_defects
+from retail_assets.synthetic.dimensions import Universe, UniverseSize, build_universe
+from retail_assets.synthetic.operations import (
     INVENTORY_COLUMNS,
     SHIFT_COLUMNS,
     inventory_snapshot,
     plan_shifts,
     till_roster,
 )
-from retail_assets.source.price_changes import PriceLedger, product_versions
-from retail_assets.source.render import online_json_lines, pos_table
-from retail_assets.source.sales import simulate_sales, split
-from retail_assets.source.writers import (
+from retail_assets.synthetic.price_changes import PriceLedger, product_versions
+from retail_assets.synthetic.render import online_json_lines, pos_table
+from retail_assets.synthetic.sales import simulate_sales, split
+from retail_assets.synthetic.writers import (
     write_csv,
     write_csv_parts,
     write_json_array,

@@ -12,9 +12,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from retail_assets.source import geography, seeding
-from retail_assets.source.dimensions import LOYALTY_TIERS, ascii_slug
-from retail_assets.source.ledger import DailyLedger
+from retail_assets.synthetic import geography, seeding
+from retail_assets.synthetic.dimensions import LOYALTY_TIERS, ascii_slug
+from retail_assets.synthetic.ledger import DailyLedger
 
 CUSTOMER_COLUMNS = [
     "customer_id", "email", "first_name", "last_name", "loyalty_tier",

@@ -6,8 +6,8 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from retail_assets.source.generate import generate
-from retail_assets_tests.source.landing_files import digests, files
+from retail_assets.synthetic.generate import generate
+from retail_assets_tests.synthetic.landing_files import digests, files
 
 START = date(2026, 10, 1)
 

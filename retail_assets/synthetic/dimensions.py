@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from faker import Faker
 
-from retail_assets.source import geography, seeding
+from retail_assets.synthetic import geography, seeding
 
 STORE_TYPE_TRAFFIC = {"flagship": 1.6, "mall": 1.0, "outlet": 0.75, "online": 0.0}
 # Outlets live on markdowns; flagships sell bigger baskets.

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from retail_assets.source import seeding
+from retail_assets.synthetic import seeding
 
 # Monday..Sunday; averages 1.0 so `lines_per_day` is the mean over a week.
 WEEKDAY_FACTOR = np.array([0.85, 0.80, 0.87, 0.95, 1.10, 1.40, 1.03])

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from retail_assets.source.dimensions import Universe
+from retail_assets.synthetic.dimensions import Universe
 
 
 class DailyLedger(ABC):

@@ -11,9 +11,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from retail_assets.source import seeding
-from retail_assets.source.dimensions import price_point
-from retail_assets.source.ledger import DailyLedger
+from retail_assets.synthetic import seeding
+from retail_assets.synthetic.dimensions import price_point
+from retail_assets.synthetic.ledger import DailyLedger
 
 PRODUCT_COLUMNS = ["product_id", "product_name", "category", "brand", "unit_cost", "list_price", "updated_at"]
 PRICE_CHANGE_DAY_P = 0.2  # repricing happens on about one day a week

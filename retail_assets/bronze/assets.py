@@ -18,16 +18,15 @@ from dagster import (
     asset,
 )
 
-from retail_assets.assets.metadata import column_schema, preview
+from retail_assets.bronze.loads import load_files_to_bronze
+from retail_assets.constants import DATA_PLATFORM as OWNERS
+from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
-from retail_assets.ingestion.landing_loads import load_files_to_bronze
 from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.metadata import column_schema, preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 from retail_assets.warehouse.table_schemas import bronze_schema
-
-OWNERS = ["team:data-platform"]
-WAREHOUSE_POOL = "warehouse_writes"  # DuckDB allows one writing process: one slot (dagster.yaml)
 
 
 def window_dates(context: AssetExecutionContext):

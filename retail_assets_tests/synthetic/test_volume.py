@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from retail_assets.source import patterns
-from retail_assets.source.generate import generate
-from retail_assets_tests.source.test_contract import ONLINE_KEYS, POS_COLUMNS
+from retail_assets.synthetic import patterns
+from retail_assets.synthetic.generate import generate
+from retail_assets_tests.synthetic.test_contract import ONLINE_KEYS, POS_COLUMNS
 
 DAY = date(2026, 10, 7)
 LINES = 200_000

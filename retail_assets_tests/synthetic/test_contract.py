@@ -11,9 +11,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from retail_assets.source.generate import generate, main
-from retail_assets_tests.source.conftest import CLEAN_DAYS, CLEAN_START
-from retail_assets_tests.source.landing_files import files, read_csvs, read_customers, read_ndjson
+from retail_assets.synthetic.generate import generate, main
+from retail_assets_tests.synthetic.conftest import CLEAN_DAYS, CLEAN_START
+from retail_assets_tests.synthetic.landing_files import files, read_csvs, read_customers, read_ndjson
 
 POS_COLUMNS = (
     "transaction_id,line_number,sold_at,store_id,customer_id,employee_id,"

@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 
-from retail_assets.ingestion.readers import FileRejected, read_source, to_bronze_columns
+from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.landing.profiles import SourceProfile, UnmatchedFile, match_file
 

@@ -16,9 +16,9 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from retail_assets.source import patterns, seeding
-from retail_assets.source.dimensions import SEGMENTS, Universe
-from retail_assets.source.operations import TILL_HANDOVER_HOUR
+from retail_assets.synthetic import patterns, seeding
+from retail_assets.synthetic.dimensions import SEGMENTS, Universe
+from retail_assets.synthetic.operations import TILL_HANDOVER_HOUR
 
 PAYMENT_METHODS = ("cash", "card", "mobile", "gift_card")
 IN_STORE_PAYMENT_P = np.array([0.20, 0.60, 0.15, 0.05])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retail_assets.source.generate import generate
+from retail_assets.synthetic.generate import generate
 
 CLEAN_START = date(2026, 10, 1)
 CLEAN_DAYS = 30

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retail_assets.source import defects
-from retail_assets.source.dimensions import UniverseSize, build_universe
-from retail_assets.source.operations import plan_shifts, till_roster
-from retail_assets.source.sales import simulate_sales
-from retail_assets_tests.source.landing_files import files, read_csvs, read_ndjson
+from retail_assets.synthetic import defects
+from retail_assets.synthetic.dimensions import UniverseSize, build_universe
+from retail_assets.synthetic.operations import plan_shifts, till_roster
+from retail_assets.synthetic.sales import simulate_sales
+from retail_assets_tests.synthetic.landing_files import files, read_csvs, read_ndjson
 
 CLEAN_STAMP = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
 DAY_FIRST = r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retail_assets.source.sales import Lines, take
+from retail_assets.synthetic.sales import Lines, take
 
 # How a value is written; 0 is always the clean form (see `render`).
 DATE_DAY_FIRST, DATE_ISO_T = 1, 2  # 'DD/MM/YYYY HH:MM', 'YYYY-MM-DDTHH:MM:SS'

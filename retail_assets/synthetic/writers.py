@@ -11,8 +11,8 @@ import csv
 import io
 import json
 import zipfile
-from itertools import islice
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
-
 
 Table = pd.DataFrame | Mapping[str, np.ndarray]  # text columns by name, in file order
 
@@ -108,7 +107,7 @@ def write_xlsx(path: Path, frame: pd.DataFrame, sheet: str, business_date: date)
     worksheet.append(list(frame.columns))
     for row in frame.itertuples(index=False):
         worksheet.append([str(v) for v in row])
-    workbook.properties.creator = "retail_assets.source"
+    workbook.properties.creator = "retail_assets.synthetic"
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     # openpyxl's save_workbook() overwrites `modified` with now(); drive its ExcelWriter directly.

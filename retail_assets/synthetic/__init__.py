@@ -1,8 +1,8 @@
 """Deterministic synthetic source for a retail chain: daily landing files with realistic defects.
 
-Entry points: `generate(...)` (retail_assets.source.generate) and `build_universe(...)`
-(retail_assets.source.dimensions); both are re-exported here lazily so that
-`python -m retail_assets.source.generate` does not import the module twice.
+Entry points: `generate(...)` (retail_assets.synthetic.generate) and `build_universe(...)`
+(retail_assets.synthetic.dimensions); both are re-exported here lazily so that
+`python -m retail_assets.synthetic.generate` does not import the module twice.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ __all__ = ["Universe", "UniverseSize", "build_universe", "generate"]
 def __getattr__(name: str) -> Any:
     """Lazy re-exports (PEP 562)."""
     if name == "generate":
-        from retail_assets.source.generate import generate
+        from retail_assets.synthetic.generate import generate
 
         return generate
     if name in {"Universe", "UniverseSize", "build_universe"}:
-        from retail_assets.source import dimensions
+        from retail_assets.synthetic import dimensions
 
         return getattr(dimensions, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,15 +15,15 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from retail_assets.source.defects import (
+from retail_assets.synthetic.defects import (
     DATE_DAY_FIRST,
     DATE_ISO_T,
     DISCOUNT_PERCENT_NUMBER,
     DISCOUNT_PERCENT_SIGN,
     PRICE_WITH_SYMBOL,
 )
-from retail_assets.source.dimensions import Universe
-from retail_assets.source.sales import PAYMENT_METHODS, Lines, take
+from retail_assets.synthetic.dimensions import Universe
+from retail_assets.synthetic.sales import PAYMENT_METHODS, Lines, take
 
 POS_COLUMNS = [
     "transaction_id", "line_number", "sold_at", "store_id", "customer_id", "employee_id",

@@ -1,0 +1,1 @@
+"""Bronze: landing files loaded as they arrived (readers, loads, the assets)."""
