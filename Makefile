@@ -8,7 +8,7 @@ export RETAIL_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install test demo ingest dev bench browser dagster-home clean
+.PHONY: install test lint demo ingest dev bench browser dagster-home clean
 
 install: $(VENV)/.installed $(MANIFEST)
 
@@ -31,9 +31,21 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 
 # Two workers (this machine has 2 cores); a test file stays on one worker, so a module's
 # shared fixture (a dagster dev server, a built warehouse) is built once.
-test: install browser
+test: install browser lint
 	mkdir -p tmp
 	$(BIN)/pytest --basetemp=tmp/pytest -n 2 --dist loadfile
+
+# ruff for Python; sqlfluff with the dbt templater for the dbt models. sqlfluff lives in its own
+# venv: it caps click below what Dagster needs, and the dbt templater needs dbt-core beside it.
+LINT_VENV := .venv-lint
+lint: install $(LINT_VENV)/.installed
+	$(BIN)/ruff check retail_assets retail_assets_tests bench
+	cd dbt_project && RETAIL_DUCKDB_PATH=:memory: DBT_TARGET_PATH=target/lint ../$(LINT_VENV)/bin/sqlfluff lint models --disable-progress-bar --nocolor
+
+$(LINT_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install --quiet "sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" "dbt-core==1.11.16" "dbt-duckdb==1.11.1"
+	touch $@
 
 # The browser tests drive Debian's chromium through Playwright (Playwright's own browser
 # download needs the internet). Installed once with apt-get when missing (~30 s, 0.5 GB).

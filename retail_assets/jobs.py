@@ -10,7 +10,8 @@ INGEST_JOB = "landing_ingest"
 # (retail_assets/automation/policies.py: delivery_selection).
 landing_ingest_job = define_asset_job(
     INGEST_JOB,
-    selection=AssetSelection.groups("bronze", "silver", "gold", "ml", "reports") - AssetSelection.assets(MODEL_KEY),  # retrains weekly, not per delivery
+    # the model retrains weekly, never from a delivery
+    selection=AssetSelection.groups("bronze", "silver", "gold", "ml", "reports") - AssetSelection.assets(MODEL_KEY),
     description="One delivery: loads landing files into bronze, rebuilds silver for their dates, then gold "
     "(one dbt build), ML scores and forecasts and the reports that follow.",
 )

@@ -37,7 +37,8 @@ from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 # DuckDB has one writer; reads take the slot too so they never hit the lock.
 POOL = WAREHOUSE_POOL
 PREFIX = ["ml"]
-FCT_SALES, DIM_CUSTOMER, DIM_STORE = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "dim_customer"]), AssetKey(["gold", "dim_store"])
+FCT_SALES, DIM_CUSTOMER = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "dim_customer"])
+DIM_STORE = AssetKey(["gold", "dim_store"])
 RPT_DAILY = AssetKey(["gold", "rpt_daily_sales"])
 MODEL_KEY = AssetKey([*PREFIX, "customer_churn_model"])
 
@@ -85,7 +86,8 @@ class ChurnModelConfig(Config):
         "churn_model_beats_baseline fails, compare roc_auc with baseline_recency_roc_auc here before trusting scores."
     ),
 )
-def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfig, warehouse: DuckDBWarehouse) -> MaterializeResult:
+def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfig,
+                         warehouse: DuckDBWarehouse) -> MaterializeResult:
     with warehouse.connect() as conn:
         sales, customers, stores = gold_data.read_churn_inputs(conn)
     from retail_assets.ml.churn_model import train_churn_model  # scikit-learn: imported when training, not at load

@@ -139,7 +139,8 @@ SCRIPT = r"""
       {type: "bar", name: "discounts as share of gross", x: names, marker: {color: ORANGE},
        y: names.map(function (k) { var g = groups.get(k); return g.gross ? 100 * g.amount / g.gross : 0; }),
        hovertemplate: "%{x}: %{y:.2f}%<extra>share of gross</extra>"}
-    ], {showlegend: true, barmode: "group", yaxis: {title: {text: "%"}, rangemode: "tozero"}, margin: {l: 60, r: 16, t: 8, b: 90}});
+    ], {showlegend: true, barmode: "group", yaxis: {title: {text: "%"}, rangemode: "tozero"},
+        margin: {l: 60, r: 16, t: 8, b: 90}});
   }
 
   function peakHours(s) {

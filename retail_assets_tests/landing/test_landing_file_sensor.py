@@ -67,7 +67,8 @@ def test_a_drop_of_many_files_and_entities_becomes_one_run_and_leaves_automation
     for day in ["2010-12-01", "2010-12-02", "2010-12-03", "2010-12-05", "2010-12-06"]:
         data_root.drop(online_retail / f"{day}.csv")
     (data_root.landing / "stores_2010-12-02.csv").write_text(
-        "store_id,store_name,country,region,city,store_type,opened_on\nS001,Leeds,United Kingdom,Yorkshire,Leeds,mall,2001-01-01\n")
+        "store_id,store_name,country,region,city,store_type,opened_on\n"
+        "S001,Leeds,United Kingdom,Yorkshire,Leeds,mall,2001-01-01\n")
     runs, cursor, _ = _tick(data_root)
     assert len(runs) == 1
     [run] = runs

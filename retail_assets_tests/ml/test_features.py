@@ -10,7 +10,8 @@ CUTOFF = date(2026, 3, 31)
 STORES = pd.DataFrame({"store_id": ["S1", "S2"], "store_type": ["mall", "online"], "region": ["North", "Web"]})
 CUSTOMERS = pd.DataFrame({
     "customer_id": ["A", "A", "B", "C", "D"],
-    "valid_from": pd.to_datetime(["1900-01-01 00:00", "2026-03-15 10:00", "1900-01-01 00:00", "1900-01-01 00:00", "1900-01-01 00:00"]),
+    "valid_from": pd.to_datetime(["1900-01-01 00:00", "2026-03-15 10:00", "1900-01-01 00:00", "1900-01-01 00:00",
+                                  "1900-01-01 00:00"]),
     "valid_to": pd.to_datetime(["2026-03-15 10:00", None, None, None, None]),
     "loyalty_tier": ["bronze", "gold", "silver", "bronze", "bronze"],
     "signup_date": pd.to_datetime(["2025-03-31", "2025-03-31", "2026-03-01", "2026-01-01", "2026-04-10"]),

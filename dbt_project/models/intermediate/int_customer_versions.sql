@@ -57,7 +57,8 @@ master_versions as (
         source_file,
         'master' as record_source
     from compared
-    where previous_attributes_hash is null
+    where
+        previous_attributes_hash is null
         or previous_attributes_hash <> attributes_hash
 
 ),

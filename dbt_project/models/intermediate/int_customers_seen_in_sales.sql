@@ -8,7 +8,11 @@
 -- mapped to an ISO code through the country_codes seed.
 with lines as (
 
-    select customer_id, country, sold_at, transaction_id
+    select
+        customer_id,
+        country,
+        sold_at,
+        transaction_id
     from {{ source('silver', 'sales_lines') }}
     where customer_id is not null
 
@@ -38,7 +42,7 @@ latest_country as (
         country as country_name,
         row_number() over (
             partition by customer_id
-            order by sold_at desc, transaction_id desc, country
+            order by sold_at desc, transaction_id desc, country asc
         ) as recency
     from lines
     where country is not null
@@ -55,12 +59,14 @@ final as (
         per_customer.last_sold_at
     from per_customer
     left join latest_country
-        on latest_country.customer_id = per_customer.customer_id
-        and latest_country.recency = 1
+        on
+            per_customer.customer_id = latest_country.customer_id
+            and latest_country.recency = 1
     left join {{ ref('country_codes') }} as country_codes
-        on country_codes.country_name = latest_country.country_name
+        on latest_country.country_name = country_codes.country_name
     where not exists (
-        select 1 from master where master.customer_id = per_customer.customer_id
+        select 1 from master
+        where master.customer_id = per_customer.customer_id
     )
 
 )

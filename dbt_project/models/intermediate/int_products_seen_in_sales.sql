@@ -6,7 +6,13 @@
 -- Name: the latest non-empty product_name written on their lines.
 with lines as (
 
-    select product_id, product_name, line_type, sold_at, transaction_id, line_number
+    select
+        product_id,
+        product_name,
+        line_type,
+        sold_at,
+        transaction_id,
+        line_number
     from {{ source('silver', 'sales_lines') }}
 
 ),
@@ -54,10 +60,12 @@ final as (
         per_product.last_sold_at
     from per_product
     left join latest_name
-        on latest_name.product_id = per_product.product_id
-        and latest_name.recency = 1
+        on
+            per_product.product_id = latest_name.product_id
+            and latest_name.recency = 1
     where not exists (
-        select 1 from master where master.product_id = per_product.product_id
+        select 1 from master
+        where master.product_id = per_product.product_id
     )
 
 )

@@ -5,7 +5,10 @@
 -- online-retail shop), with the attributes the sales_only_stores seed gives them.
 with lines as (
 
-    select store_id, channel, sale_date
+    select
+        store_id,
+        channel,
+        sale_date
     from {{ source('silver', 'sales_lines') }}
 
 ),
@@ -43,9 +46,10 @@ final as (
         per_store.last_sale_date
     from per_store
     left join {{ ref('sales_only_stores') }} as known
-        on known.store_id = per_store.store_id
+        on per_store.store_id = known.store_id
     where not exists (
-        select 1 from master where master.store_id = per_store.store_id
+        select 1 from master
+        where master.store_id = per_store.store_id
     )
 
 )

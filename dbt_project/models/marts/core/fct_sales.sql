@@ -32,7 +32,8 @@
 -- other keys are surrogate_key() of the natural keys, as in their dimensions;
 -- the dimensions are declared upstream so they are built (and their
 -- relationships tests can run) before the fact:
--- depends_on: {{ ref('dim_date') }}, {{ ref('dim_store') }}, {{ ref('dim_product') }}, {{ ref('dim_employee') }}, {{ ref('dim_customer') }}
+-- depends_on: {{ ref('dim_date') }}, {{ ref('dim_store') }}, {{ ref('dim_product') }},
+-- depends_on: {{ ref('dim_employee') }}, {{ ref('dim_customer') }}
 
 with lines as (
 
@@ -44,7 +45,11 @@ with lines as (
 
 customer_versions as (
 
-    select customer_key, customer_id, valid_from, valid_to
+    select
+        customer_key,
+        customer_id,
+        valid_from,
+        valid_to
     from {{ ref('int_customer_versions') }}
 
 ),
@@ -87,9 +92,10 @@ final as (
 
     from lines
     left join customer_versions
-        on customer_versions.customer_id = lines.customer_id
-        and lines.sold_at >= customer_versions.valid_from
-        and (customer_versions.valid_to is null or lines.sold_at < customer_versions.valid_to)
+        on
+            lines.customer_id = customer_versions.customer_id
+            and lines.sold_at >= customer_versions.valid_from
+            and (customer_versions.valid_to is null or lines.sold_at < customer_versions.valid_to)
 
 )
 

@@ -10,7 +10,11 @@ with sales as (
 
 stores as (
 
-    select store_key, country, region from {{ ref('dim_store') }}
+    select
+        store_key,
+        country,
+        region
+    from {{ ref('dim_store') }}
 
 ),
 
@@ -26,7 +30,7 @@ grouped as (
         {{ stable_sum('sales.quantity * sales.unit_price * sales.discount') }} as discount_amount,
         {{ stable_sum('sales.revenue') }} as revenue
     from sales
-    left join stores on stores.store_key = sales.store_key
+    left join stores on sales.store_key = stores.store_key
     group by 1, 2
 
 )

@@ -50,4 +50,4 @@ select
     daily.revenue,
     daily.revenue / nullif(daily.transactions, 0) as avg_sale_per_transaction
 from daily
-left join stores on stores.store_key = daily.store_key
+left join stores on daily.store_key = stores.store_key

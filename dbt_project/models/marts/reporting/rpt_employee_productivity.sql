@@ -51,5 +51,5 @@ select
     sales.revenue / nullif(shifts.hours_worked, 0) as sales_per_hour_worked,
     cast(sales.transactions as {{ type_double() }}) / nullif(shifts.hours_worked, 0) as transactions_per_hour_worked
 from employees
-left join shifts on shifts.employee_id = employees.employee_id
-left join sales on sales.employee_key = employees.employee_key
+left join shifts on employees.employee_id = shifts.employee_id
+left join sales on employees.employee_key = sales.employee_key

@@ -10,13 +10,20 @@ with orders as (
 
 stores as (
 
-    select store_key, store_name, country from {{ ref('dim_store') }}
+    select
+        store_key,
+        store_name,
+        country
+    from {{ ref('dim_store') }}
 
 ),
 
 customers as (
 
-    select customer_key, loyalty_tier from {{ ref('dim_customer') }}
+    select
+        customer_key,
+        loyalty_tier
+    from {{ ref('dim_customer') }}
 
 )
 
@@ -40,5 +47,5 @@ select
     orders.units,
     orders.revenue
 from orders
-left join stores on stores.store_key = orders.store_key
-left join customers on customers.customer_key = orders.customer_key
+left join stores on orders.store_key = stores.store_key
+left join customers on orders.customer_key = customers.customer_key

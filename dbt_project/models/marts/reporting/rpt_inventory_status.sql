@@ -11,7 +11,9 @@ with snapshots as (
 
 latest_per_store as (
 
-    select store_id, max(snapshot_date) as snapshot_date
+    select
+        store_id,
+        max(snapshot_date) as snapshot_date
     from snapshots
     group by store_id
 
@@ -22,8 +24,9 @@ latest as (
     select snapshots.*
     from snapshots
     inner join latest_per_store
-        on latest_per_store.store_id = snapshots.store_id
-        and latest_per_store.snapshot_date = snapshots.snapshot_date
+        on
+            snapshots.store_id = latest_per_store.store_id
+            and snapshots.snapshot_date = latest_per_store.snapshot_date
 
 ),
 
@@ -35,10 +38,11 @@ recent_sales as (
         sum(sales.quantity) as units_sold
     from latest
     inner join {{ ref('fct_sales') }} as sales
-        on sales.store_id = latest.store_id
-        and sales.product_id = latest.product_id
-        and sales.sale_date <= latest.snapshot_date
-        and sales.sale_date > cast({{ dbt.dateadd('day', -lookback_days, 'latest.snapshot_date') }} as date)
+        on
+            latest.store_id = sales.store_id
+            and latest.product_id = sales.product_id
+            and latest.snapshot_date >= sales.sale_date
+            and sales.sale_date > cast({{ dbt.dateadd('day', -lookback_days, 'latest.snapshot_date') }} as date)
     group by latest.store_id, latest.product_id
 
 ),
@@ -62,8 +66,9 @@ final as (
         end as days_of_cover
     from latest
     left join recent_sales
-        on recent_sales.store_id = latest.store_id
-        and recent_sales.product_id = latest.product_id
+        on
+            latest.store_id = recent_sales.store_id
+            and latest.product_id = recent_sales.product_id
 
 )
 
@@ -73,5 +78,5 @@ select
     products.product_name,
     products.category
 from final
-left join {{ ref('dim_store') }} as stores on stores.store_key = final.store_key
-left join {{ ref('dim_product') }} as products on products.product_key = final.product_key
+left join {{ ref('dim_store') }} as stores on final.store_key = stores.store_key
+left join {{ ref('dim_product') }} as products on final.product_key = products.product_key

@@ -16,7 +16,9 @@ with orders as (
 
 days_observed as (
 
-    select day_of_week, count(distinct sale_date) as days_observed
+    select
+        day_of_week,
+        count(distinct sale_date) as days_observed
     from orders
     group by day_of_week
 
@@ -47,4 +49,4 @@ select
     grouped.revenue / days_observed.days_observed as avg_revenue_per_day,
     rank() over (order by grouped.transactions desc) as busiest_rank
 from grouped
-left join days_observed on days_observed.day_of_week = grouped.day_of_week
+left join days_observed on grouped.day_of_week = days_observed.day_of_week

@@ -8,13 +8,20 @@ with sales as (
 
 stores as (
 
-    select store_key, country, region from {{ ref('dim_store') }}
+    select
+        store_key,
+        country,
+        region
+    from {{ ref('dim_store') }}
 
 ),
 
 products as (
 
-    select product_key, category from {{ ref('dim_product') }}
+    select
+        product_key,
+        category
+    from {{ ref('dim_product') }}
 
 ),
 
@@ -29,8 +36,8 @@ grouped as (
         cast(sum(sales.quantity) as {{ dbt.type_bigint() }}) as units,
         {{ stable_sum('sales.revenue') }} as revenue
     from sales
-    left join stores on stores.store_key = sales.store_key
-    left join products on products.product_key = sales.product_key
+    left join stores on sales.store_key = stores.store_key
+    left join products on sales.product_key = products.product_key
     group by 1, 2, 3
 
 )

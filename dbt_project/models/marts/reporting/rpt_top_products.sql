@@ -45,4 +45,4 @@ select
     per_product.first_sale_date,
     per_product.last_sale_date
 from per_product
-left join products on products.product_key = per_product.product_key
+left join products on per_product.product_key = products.product_key

@@ -28,18 +28,22 @@ kpis as (
         count(distinct orders.customer_id) as total_customers,
         count(distinct orders.store_id) as stores_with_sales,
         cast(sum(case when orders.is_guest then 1 else 0 end) as {{ dbt.type_bigint() }}) as guest_transactions,
-        cast(sum(case when orders.has_cancellation then 1 else 0 end) as {{ dbt.type_bigint() }}) as transactions_with_cancellation,
+        cast(sum(case when orders.has_cancellation then 1 else 0 end) as {{ dbt.type_bigint() }})
+            as transactions_with_cancellation,
         round(sum(case
             when extract(year from orders.sale_date) = extract(year from latest.latest_sale_date)
-                then orders.revenue else 0
+                then orders.revenue
+            else 0
         end), 4) as sales_ytd,
         cast(sum(case
             when extract(year from orders.sale_date) = extract(year from latest.latest_sale_date)
-                then 1 else 0
+                then 1
+            else 0
         end) as {{ dbt.type_bigint() }}) as transactions_ytd,
         round(sum(case
             when orders.sale_date > cast({{ dbt.dateadd('day', -30, 'latest.latest_sale_date') }} as date)
-                then orders.revenue else 0
+                then orders.revenue
+            else 0
         end), 4) as sales_last_30_days
     -- from `latest` (always one row): the summary has one row even with no sales
     from latest
@@ -57,8 +61,10 @@ select
     kpis.stores_with_sales,
     kpis.total_sales / nullif(kpis.total_transactions, 0) as avg_sale_per_transaction,
     high_value.high_value_transactions,
-    cast(kpis.guest_transactions as {{ type_double() }}) / nullif(kpis.total_transactions, 0) as guest_transaction_share,
-    cast(kpis.transactions_with_cancellation as {{ type_double() }}) / nullif(kpis.total_transactions, 0) as cancellation_rate,
+    cast(kpis.guest_transactions as {{ type_double() }})
+    / nullif(kpis.total_transactions, 0) as guest_transaction_share,
+    cast(kpis.transactions_with_cancellation as {{ type_double() }})
+    / nullif(kpis.total_transactions, 0) as cancellation_rate,
     kpis.sales_ytd,
     kpis.transactions_ytd,
     kpis.sales_last_30_days
