@@ -25,7 +25,7 @@ from retail_assets.entities import ENTITIES, Entity
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.metadata import column_schema, preview
 from retail_assets.partitions import daily_partitions
-from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+from retail_assets.warehouse.base import Warehouse
 from retail_assets.warehouse.table_schemas import bronze_schema
 
 
@@ -60,20 +60,13 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
         ],
         metadata={"dagster/column_schema": column_schema(bronze_schema(entity)), "profile_entity": entity.name},
     )
-    def _bronze(context: AssetExecutionContext, landing: LocalFileStore, warehouse: DuckDBWarehouse):
+    def _bronze(context: AssetExecutionContext, landing: LocalFileStore, warehouse: Warehouse):
         start, end = window_dates(context)
         began = time.perf_counter()
         outcomes = load_files_to_bronze(landing, warehouse, entity.name, start, end, log=context.log)
         loaded = time.perf_counter()
-        with warehouse.connect() as conn:
-            table = f"bronze.{entity.name}"
-            window_rows = conn.execute(
-                f"SELECT count(*) FROM {table} WHERE _partition_date >= ? AND _partition_date < ?", [start, end]
-            ).fetchone()[0]
-            total_rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            sample = conn.execute(
-                f"SELECT * FROM {table} WHERE _partition_date >= ? AND _partition_date < ? LIMIT 5", [start, end]
-            ).fetchdf()
+        stats = warehouse.table_stats("bronze", entity.name, window=(start, end), window_column="_partition_date")
+        window_rows, total_rows, sample = stats.window_row_count, stats.row_count, stats.preview
         rejected = [o for o in outcomes if o.status == "rejected"]
         counts = {
             "files_loaded": sum(o.status == "bronze" for o in outcomes),

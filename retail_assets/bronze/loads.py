@@ -16,6 +16,7 @@ import pandas as pd
 from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.landing.profiles import SourceProfile, UnmatchedFile, match_file
+from retail_assets.warehouse.base import Warehouse
 
 
 @dataclass
@@ -56,12 +57,11 @@ def bronze_rows(content: bytes, profile: SourceProfile, file: str, sha256: str, 
     return rows  # canonical columns, then BRONZE_META in order
 
 
-def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: date, end: date,
+def load_files_to_bronze(store: LocalFileStore, warehouse: Warehouse, entity: str, start: date, end: date,
                          log=None, profiles=None) -> list[FileOutcome]:
     """Load, archive or reject every landing file of `entity` in the window; record each in the audit."""
     outcomes = []
-    with warehouse.connect() as conn:
-        warehouse.ensure_tables(conn, entity)
+    with warehouse.bronze_writer(entity) as bronze:
         for name, profile, partition in files_in_window(store, entity, start, end, profiles):
             began = time.perf_counter()
             content = store.read_bytes(name)
@@ -74,25 +74,25 @@ def load_files_to_bronze(store: LocalFileStore, warehouse, entity: str, start: d
             except FileRejected as exc:
                 outcome.status, outcome.reason = "rejected", str(exc)
                 moved = store.reject(name, f"{name}: {exc}\nprofile: {profile.name}\nsha256: {sha}\n")
-                warehouse.record_file_load(conn, **audit, status="rejected", reason=str(exc))
+                bronze.record(**audit, status="rejected", reason=str(exc))
                 _log(log, "error", f"file={name} entity={entity} status=rejected profile={profile.name} "
                                    f"partition={partition} rows_read=0 reason={exc} moved_to={moved}")
                 outcomes.append(outcome)
                 continue
             outcome.rows_read = len(rows)
-            earlier = warehouse.file_already_loaded(conn, sha)
+            earlier = bronze.already_loaded(sha)
             # Same name, same content, never archived: a retry after a crash between the
             # bronze append and the archive move. The rows are in bronze; just archive.
             retry = earlier == name and not store.is_archived(name, partition, sha)
             if earlier is None:
-                warehouse.append_bronze(conn, entity, rows, sha)
+                bronze.append(rows, sha)
                 # A header-only file has nothing for silver to account for: it is done here.
-                warehouse.record_file_load(conn, **audit, rows_read=len(rows), status="bronze" if len(rows) else "loaded")
+                bronze.record(**audit, rows_read=len(rows), status="bronze" if len(rows) else "loaded")
             elif not retry:
                 outcome.status = "duplicate_file"
                 outcome.reason = f"same content as {earlier}, already loaded"
-                warehouse.record_file_load(conn, **audit, rows_read=len(rows), rows_duplicate=len(rows),
-                                           status="duplicate_file", reason=outcome.reason, replace=False)
+                bronze.record(**audit, rows_read=len(rows), rows_duplicate=len(rows),
+                              status="duplicate_file", reason=outcome.reason, replace=False)
             store.archive(name, partition, sha)
             _log(log, "info", f"file={name} entity={entity} status={outcome.status} profile={profile.name} "
                               f"partition={partition} rows_read={outcome.rows_read} "

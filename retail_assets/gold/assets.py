@@ -47,8 +47,8 @@ from retail_assets.gold.translator import translator
 from retail_assets.gold.window import event_time_args
 from retail_assets.metadata import preview
 from retail_assets.partitions import daily_partitions
-from retail_assets.quality.reconciliation import REVENUE_TOLERANCE, fct_sales_revenue_reconciliation
-from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+from retail_assets.quality.reconciliation import REVENUE_TOLERANCE, compare_revenue
+from retail_assets.warehouse.base import Warehouse
 
 ALL_MODELS = "fqn:*"
 DAILY_TAG = "daily"
@@ -59,24 +59,26 @@ DBT_REVENUE_TEST = "assert_fct_sales_reconciles_with_silver"
 
 
 @contextmanager
-def dbt_points_at(warehouse: DuckDBWarehouse) -> Iterator[None]:
-    """Make the dbt subprocess use the same DuckDB file as the Python assets.
+def dbt_points_at(warehouse: Warehouse) -> Iterator[None]:
+    """Make the dbt subprocess use the same warehouse as the Python assets.
 
-    profiles.yml reads RETAIL_DUCKDB_PATH; the resource is the single source of
-    truth, so tests and deployments cannot point dbt and Python at different files.
+    profiles.yml reads its connection from the environment; the resource is the single
+    source of truth, so tests and deployments cannot point dbt and Python at different places.
     """
-    previous = os.environ.get("RETAIL_DUCKDB_PATH")
-    os.environ["RETAIL_DUCKDB_PATH"] = warehouse.path
+    wanted = warehouse.dbt_environment()
+    previous = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("RETAIL_DUCKDB_PATH", None)
-        else:
-            os.environ["RETAIL_DUCKDB_PATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
-def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse, args: list[str],
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, args: list[str],
            window: tuple | None = None):
     """One `dbt build` of the selected models, then per model: row count, column schema, preview;
     then the revenue check if selected.
@@ -84,8 +86,7 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckD
     `window` is the (start, end) of a partitioned run: the daily models' partition rows,
     preview and the revenue check are restricted to it.
     """
-    with warehouse.connect() as conn:  # sources must exist even before their first delivery
-        warehouse.ensure_silver_tables(conn)
+    warehouse.prepare_silver()  # sources must exist even before their first delivery
     began = time.perf_counter()
     target = new_run_target(context.run.run_id[:8])
     try:
@@ -105,60 +106,47 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckD
     models = sum(isinstance(e, Output) for e in events)
     context.log.info(f"dbt=build invocations=1 models={models} events={len(events)} seconds={dbt_seconds} "
                      f"window={_window_text(window)}")
-    with warehouse.connect() as conn:
-        for event in events:
-            yield _with_table_metadata(context, conn, event, window, dbt_seconds)
-        if window and REVENUE_CHECK_SPEC.key in context.selected_asset_check_keys:
-            yield _revenue_check(context, conn, window)
+    for event in events:
+        yield _with_table_metadata(context, warehouse, event, window, dbt_seconds)
+    if window and REVENUE_CHECK_SPEC.key in context.selected_asset_check_keys:
+        yield _revenue_check(context, warehouse, window)
 
 
 def _window_text(window) -> str:
     return f"{window[0]}..{window[1]}" if window else "all"
 
 
-def _with_table_metadata(context: AssetExecutionContext, conn, event, window, dbt_seconds: float):
+def _with_table_metadata(context: AssetExecutionContext, warehouse: Warehouse, event, window, dbt_seconds: float):
     if not isinstance(event, Output):
         return event
     key = context.asset_key_for_output(event.output_name)
     schema, name = key.path  # the translator keys models as [schema, name]
-    table = f"{schema}.{name}"
-    columns = conn.execute(
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
-        [schema, name],
-    ).fetchall()
+    stats = warehouse.table_stats(schema, name, window=window)
     described = context.assets_def.specs_by_key[key].metadata.get("dagster/column_schema")
     descriptions = {c.name: c.description for c in described.columns} if described else {}
-    rows = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     metadata = {
-        "dagster/row_count": rows,
-        # Types as DuckDB built them (the dbt yml declares names and descriptions, not types).
+        "dagster/row_count": stats.row_count,
+        # Types as the warehouse built them (the dbt yml declares names and descriptions, not types).
         "dagster/column_schema": TableSchema(
-            columns=[TableColumn(name=c, type=t, description=descriptions.get(c)) for c, t in columns]),
+            columns=[TableColumn(name=c, type=t, description=descriptions.get(c)) for c, t in stats.columns]),
         "dbt_invocation_duration_s": dbt_seconds,
     }
-    sample_sql = f"SELECT * FROM {table} LIMIT 5"
-    params: list = []
-    if window and "partition_date" in {c for c, _ in columns}:
-        where = "WHERE partition_date >= ? AND partition_date < ?"
-        params = [window[0], window[1]]
-        metadata["dagster/partition_row_count"] = conn.execute(
-            f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
-        sample_sql = f"SELECT * FROM {table} {where} LIMIT 5"
+    if stats.window_row_count is not None:
+        metadata["dagster/partition_row_count"] = stats.window_row_count
     if window:
         metadata["window"] = f"{window[0]} .. {window[1]}"
-    metadata["preview"] = preview(conn.execute(sample_sql, params).fetchdf())
+    metadata["preview"] = preview(stats.preview)
     seconds = event.metadata.get("Execution Duration")
     context.log.info(
-        f"model={key.to_user_string()} rows={rows} "
+        f"model={key.to_user_string()} rows={stats.row_count} "
         f"window_rows={metadata.get('dagster/partition_row_count', 'n/a')} window={_window_text(window)} "
         f"dbt_seconds={round(seconds.value, 3) if seconds is not None else 'n/a'}"
     )
     return event.with_metadata({**event.metadata, **metadata})
 
 
-def _revenue_check(context: AssetExecutionContext, conn, window) -> AssetCheckResult:
-    result = fct_sales_revenue_reconciliation(conn, window[0], window[1])
+def _revenue_check(context: AssetExecutionContext, warehouse: Warehouse, window) -> AssetCheckResult:
+    result = compare_revenue(warehouse.revenue_by_sale_day(window[0], window[1]))
     worst = result.worst_days()
     context.log.info(
         f"check={REVENUE_CHECK} window={_window_text(window)} passed={result.passed} "
@@ -240,7 +228,7 @@ REVENUE_CHECK_SPEC = _revenue_check_spec(_manifest)
     pool=WAREHOUSE_POOL,
     allow_arbitrary_check_specs=True,  # dbt tests on the silver sources
 )
-def gold_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+def gold_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     window = _run_window(context)
     if window is None:
         yield from _build(context, dbt, warehouse, [])

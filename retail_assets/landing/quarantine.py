@@ -11,7 +11,7 @@ from dagster import Config, OpExecutionContext, job, op
 
 from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.landing.file_store import LocalFileStore
-from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+from retail_assets.warehouse.base import Warehouse
 
 
 class QuarantineConfig(Config):
@@ -20,20 +20,17 @@ class QuarantineConfig(Config):
 
 @op(pool=WAREHOUSE_POOL)
 def quarantine_files(context: OpExecutionContext, config: QuarantineConfig, landing: LocalFileStore,
-                     warehouse: DuckDBWarehouse) -> None:
+                     warehouse: Warehouse) -> None:
     present = {f.name for f in landing.list_files()}
-    with warehouse.connect() as conn:
-        warehouse.ensure_audit(conn)
-        for item in config.files:
-            name, reason = item["name"], item["reason"]
-            if name not in present:
-                context.log.info(f"file={name} already gone from the landing zone; nothing to do")
-                continue
-            sha = hashlib.sha256(landing.read_bytes(name)).hexdigest()
-            moved = landing.reject(name, f"{name}: {reason}\nsha256: {sha}\n")
-            warehouse.record_file_load(conn, file=name, sha256=sha, status="rejected", reason=reason,
-                                       partition=None)
-            context.log.error(f"file={name} status=rejected reason={reason} moved_to={moved}")
+    for item in config.files:
+        name, reason = item["name"], item["reason"]
+        if name not in present:
+            context.log.info(f"file={name} already gone from the landing zone; nothing to do")
+            continue
+        sha = hashlib.sha256(landing.read_bytes(name)).hexdigest()
+        moved = landing.reject(name, f"{name}: {reason}\nsha256: {sha}\n")
+        warehouse.record_rejected_file(file=name, sha256=sha, status="rejected", reason=reason, partition=None)
+        context.log.error(f"file={name} status=rejected reason={reason} moved_to={moved}")
 
 
 @job(description="Moves landing files no source profile accepts to rejected/, with a reason file and an audit row.")

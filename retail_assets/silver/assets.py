@@ -28,7 +28,6 @@ from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
 from retail_assets.metadata import column_schema, preview
 from retail_assets.partitions import daily_partitions
-from retail_assets.quality.reconciliation import bronze_balance
 from retail_assets.warehouse.base import Warehouse
 from retail_assets.warehouse.table_schemas import silver_schema
 
@@ -82,8 +81,7 @@ def build_silver_asset(entity: Entity) -> AssetsDefinition:
         start, end = window_dates(context)
         outcome = warehouse.build_silver(entity.name, start, end)
         contract = warehouse.validate_silver(entity.name, start, end)
-        with warehouse.connect() as conn:
-            balance = bronze_balance(conn, entity.name, start, end, silver_rows=outcome.window_rows)
+        balance = warehouse.bronze_balance(entity.name, start, end, silver_rows=outcome.window_rows)
         for r in outcome.accounting.itertuples(index=False):
             context.log.info(
                 f"file={r.source_file} entity={entity.name} rows_read={r.rows_read} rows_loaded={r.rows_loaded} "

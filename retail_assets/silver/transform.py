@@ -1,8 +1,9 @@
 """Bronze -> silver as set-based Ibis expressions: the warehouse does the work.
 
-Same semantics as `retail_assets.ingestion.cleaning.clean_batch` (the pandas
-version), built from Ibis expressions only, so the same code can run on
-DuckDB today and BigQuery later: no Python per row, no SQL strings.
+Same semantics as the former pandas implementation (`clean_batch`, shown equal on
+real data and on every generated defect before it was removed; "pandas" and
+"clean_batch" below refer to it), built from Ibis expressions only, so the same
+code can run on DuckDB today and BigQuery later: no Python per row, no SQL strings.
 
     window = silver_window(con, "sales_lines", date(2010, 12, 1), date(2010, 12, 15))
     con.create_table("silver_sales_lines_window", window.clean, overwrite=True)
@@ -37,8 +38,8 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from retail_assets.entities import ENTITIES, Entity
-from retail_assets.ingestion.cleaning import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, silver_columns
 from retail_assets.landing.profiles import SourceProfile, profile_by_name
+from retail_assets.silver.columns import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, silver_columns
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, silver_schema
 
 __all__ = ["SilverWindow", "silver_window"]
@@ -266,7 +267,8 @@ def _pieces(t: ir.Table, column: str, type_: str, profile: SourceProfile) -> dic
             fits = text.re_search(pattern)
             for g, directive in enumerate(groups):
                 field = text.re_extract(pattern, g + 1).strip()  # ' 1' (space-padded day) -> '1'
-                out[_piece(column, f"f{i}{_FIELD_NAME[directive]}")] = ibis.ifelse(fits, field, ibis.null(dt.string)).cast("int64")
+                piece = ibis.ifelse(fits, field, ibis.null(dt.string)).cast("int64")
+                out[_piece(column, f"f{i}{_FIELD_NAME[directive]}")] = piece
         return out
     return {}
 
@@ -358,7 +360,7 @@ def _said(t: ir.Table, mask: ir.BooleanValue, prefix: str, column: str, suffix: 
 
 
 # --- row checks --------------------------------------------------------------------------
-# Each rule: (typed table, profile) -> (mask, message), message texts as in ingestion/rules.py.
+# Each rule: (typed table, profile) -> (mask, message), message texts as the former pandas rules wrote them.
 
 
 def _quantity_zero(t, p):

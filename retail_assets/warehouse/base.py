@@ -9,6 +9,7 @@ it the way it runs best: one transaction on DuckDB, jobs on BigQuery.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -42,10 +43,34 @@ class TableStats:
     window_row_count: int | None = None
 
 
+class BronzeWriter(ABC):
+    """One entity's bronze loads in one session of the warehouse (one connection, one job queue...)."""
+
+    @abstractmethod
+    def already_loaded(self, sha256: str) -> str | None:
+        """Name of a file with this exact content already loaded, if any."""
+
+    @abstractmethod
+    def append(self, rows: pd.DataFrame, sha256: str) -> None:
+        """Append one file's rows; appending the same content again replaces it (idempotent)."""
+
+    @abstractmethod
+    def record(self, replace: bool = True, **row) -> None:
+        """The file's row in audit.file_loads (`replace`: swap an earlier row of the same name and content)."""
+
+
 class Warehouse(ConfigurableResource, ABC):
     """Where bronze, silver, audit and gold live."""
 
     # --- bronze ------------------------------------------------------------------
+    @abstractmethod
+    def bronze_writer(self, entity: str) -> AbstractContextManager[BronzeWriter]:
+        """A writer for one entity's files, its tables ensured."""
+
+    @abstractmethod
+    def record_rejected_file(self, **row) -> None:
+        """An audit row for a file refused before any of its rows were read (quarantine)."""
+
     @abstractmethod
     def prepare_entity(self, entity: str) -> None:
         """The audit, bronze.<entity> and rejected-rows tables exist."""
@@ -64,6 +89,16 @@ class Warehouse(ConfigurableResource, ABC):
     def validate_silver(self, entity: str, start: date, end: date):
         """The pandera contract of silver.<entity> checked on the window inside the warehouse
         (a retail_assets.silver.contracts.ContractResult)."""
+
+    @abstractmethod
+    def bronze_balance(self, entity: str, start: date, end: date, silver_rows: int):
+        """Bronze, rejected and duplicate counts of the window as stored
+        (a retail_assets.quality.reconciliation.BronzeBalance)."""
+
+    # --- gold --------------------------------------------------------------------
+    @abstractmethod
+    def revenue_by_sale_day(self, start: date, end: date) -> pd.DataFrame:
+        """Lines and revenue per sale day in silver and in gold.fct_sales, for lines delivered in the window."""
 
     # --- metadata ----------------------------------------------------------------
     @abstractmethod

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from retail_assets.entities import ENTITIES
-from retail_assets.warehouse.base import SilverOutcome, TableStats, Warehouse
+from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema, to_arrow
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -38,6 +38,20 @@ def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False) -
                 raise
             time.sleep(min(0.25 * 2**attempt, 5.0))
     raise AssertionError("unreachable")
+
+
+class _DuckDBBronzeWriter(BronzeWriter):
+    def __init__(self, warehouse: "DuckDBWarehouse", conn, entity: str):
+        self.warehouse, self.conn, self.entity = warehouse, conn, entity
+
+    def already_loaded(self, sha256: str) -> str | None:
+        return self.warehouse.file_already_loaded(self.conn, sha256)
+
+    def append(self, rows: pd.DataFrame, sha256: str) -> None:
+        self.warehouse.append_bronze(self.conn, self.entity, rows, sha256)
+
+    def record(self, replace: bool = True, **row) -> None:
+        self.warehouse.record_file_load(self.conn, replace=replace, **row)
 
 
 class SilverTableMismatch(ValueError):
@@ -93,39 +107,6 @@ class DuckDBWarehouse(Warehouse):
         conn.execute(f"INSERT INTO bronze.{entity} BY NAME SELECT * FROM batch")
         conn.execute("COMMIT")
 
-    def read_bronze(self, conn, entity: str, start: date, end: date) -> pd.DataFrame:
-        """Bronze rows of partitions start <= day < end, in delivery order."""
-        return conn.execute(
-            f"SELECT * FROM bronze.{entity} WHERE _partition_date >= ? AND _partition_date < ? "
-            "ORDER BY _ingested_at, _source_file, _row_number",
-            [start, end],
-        ).fetchdf()
-
-    def silver_keys_outside(self, conn, entity: str, start: date, end: date) -> pd.DataFrame:
-        """Business keys silver already holds in other partitions (re-delivery detection)."""
-        keys = ", ".join(ENTITIES[entity].business_key)
-        exists = conn.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'silver' AND table_name = ?",
-            [entity],
-        ).fetchone()[0]
-        if not exists:
-            return pd.DataFrame(columns=list(ENTITIES[entity].business_key))
-        return conn.execute(
-            f"SELECT DISTINCT {keys} FROM silver.{entity} WHERE partition_date < ? OR partition_date >= ?",
-            [start, end],
-        ).fetchdf()
-
-    # --- silver side tables ------------------------------------------------
-    def replace_rejected_rows(self, conn, entity: str, start: date, end: date, rejected: pd.DataFrame) -> None:
-        batch = to_arrow(rejected.assign(rejected_at=datetime.now()), REJECTED_ROWS_SCHEMA)  # noqa: F841
-        conn.execute("BEGIN")
-        conn.execute(
-            "DELETE FROM silver.rejected_rows WHERE entity = ? AND partition_date >= ? AND partition_date < ?",
-            [entity, start, end],
-        )
-        conn.execute("INSERT INTO silver.rejected_rows BY NAME SELECT * FROM batch")
-        conn.execute("COMMIT")
-
     # --- audit -------------------------------------------------------------
     def record_file_load(self, conn, replace: bool = True, **row) -> None:
         """Write a file's audit row; `replace` swaps an earlier row of the same name and content
@@ -140,20 +121,21 @@ class DuckDBWarehouse(Warehouse):
             )
         conn.execute(sql("record_file_load"), values)
 
-    def record_accounting(self, conn, accounting: pd.DataFrame) -> None:
-        now = datetime.now()
-        for r in accounting.itertuples(index=False):
-            conn.execute(
-                sql("record_file_accounting"),
-                {"sha256": r.file_sha256, "rows_read": int(r.rows_read), "rows_loaded": int(r.rows_loaded),
-                 "rows_rejected": int(r.rows_rejected), "rows_duplicate": int(r.rows_duplicate), "loaded_at": now,
-                 "status": "superseded" if r.superseded else "loaded"},
-            )
-
     def file_loads(self, conn) -> pd.DataFrame:
         return conn.execute("SELECT * FROM audit.file_loads ORDER BY loaded_at, file").fetchdf()
 
     # --- the Warehouse interface ----------------------------------------------------
+    @contextmanager
+    def bronze_writer(self, entity: str) -> Iterator[BronzeWriter]:
+        with self.connect() as conn:
+            self.ensure_tables(conn, entity)
+            yield _DuckDBBronzeWriter(self, conn, entity)
+
+    def record_rejected_file(self, **row) -> None:
+        with self.connect() as conn:
+            self.ensure_audit(conn)
+            self.record_file_load(conn, **row)
+
     def prepare_entity(self, entity: str) -> None:
         with self.connect() as conn:
             self.ensure_tables(conn, entity)
@@ -241,6 +223,18 @@ class DuckDBWarehouse(Warehouse):
 
         with self.connect(read_only=False) as conn:
             return validate_window(ibis.duckdb.from_connection(conn), entity, start, end)
+
+    def bronze_balance(self, entity: str, start: date, end: date, silver_rows: int):
+        from retail_assets.quality.reconciliation import bronze_balance
+
+        with self.connect() as conn:
+            return bronze_balance(conn, entity, start, end, silver_rows=silver_rows)
+
+    def revenue_by_sale_day(self, start: date, end: date) -> pd.DataFrame:
+        from retail_assets.quality.reconciliation import revenue_by_sale_day
+
+        with self.connect() as conn:
+            return revenue_by_sale_day(conn, start, end)
 
     def table_stats(self, schema: str, table: str, window: tuple[date, date] | None = None,
                     window_column: str = "partition_date") -> TableStats:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from retail_assets.entities import ENTITIES
-from retail_assets.ingestion.cleaning import silver_columns
+from retail_assets.silver.columns import silver_columns
 from retail_assets.silver.contracts import (
     CONTRACTS,
     DERIVED_TYPES,

@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from retail_assets.entities import BRONZE_META, ENTITIES
-from retail_assets.ingestion.cleaning import clean_batch, silver_columns
+from retail_assets.silver.columns import silver_columns
 from retail_assets.warehouse.table_schemas import (
     REJECTED_ROWS_SCHEMA,
     bronze_schema,
@@ -17,8 +18,7 @@ from retail_assets.warehouse.table_schemas import (
     silver_schema,
     to_arrow,
 )
-
-from .bronze_frames import online, pos
+from retail_assets_tests.silver.bronze_tables import online, pos, silver_tables
 
 STORES = silver_schema(ENTITIES["stores"])
 
@@ -67,7 +67,7 @@ def test_wrong_type_is_an_error_not_a_silent_cast():
         to_arrow(stores_frame(source_row_number=["one", "two"]), STORES)
 
 
-def test_silver_schema_matches_clean_batch_columns_for_every_entity():
+def test_silver_schema_matches_silver_columns_for_every_entity():
     for entity in ENTITIES.values():
         schema = silver_schema(entity)
         assert schema.names == silver_columns(entity), entity.name
@@ -101,24 +101,38 @@ def test_schema_for():
     assert schema_for("silver", "unknown") is None
 
 
-def test_clean_batch_output_converts_with_its_declared_schema():
+@pytest.fixture(scope="module")
+def silver_output() -> dict[str, pa.Table]:
+    """silver_window over two files: a web-shop style POS batch and an Online Retail one (one run, ~1 s)."""
+    web_shop = pos([{"employee_id": None}, {"line_number": "2", "employee_id": None, "quantity": "0"}])
+    online_retail = online([{}, {"product_id": "71053"}])
+    return silver_tables([web_shop, online_retail], "sales_lines")
+
+
+def rows_of(table: pa.Table, file: str) -> pa.Table:
+    return table.filter(pc.equal(table.column("source_file"), file))
+
+
+def test_silver_window_output_has_its_declared_schema(silver_output):
     # The web-shop style batch: no employee ids, no product names, no country -> all-None string columns.
-    result = clean_batch(pos([{"employee_id": None}, {"line_number": "2", "employee_id": None, "quantity": "0"}]),
-                         "sales_lines")
-    table = to_arrow(result.clean, silver_schema(ENTITIES["sales_lines"]))
+    clean = silver_output["clean"]
+    assert clean.schema.equals(silver_schema(ENTITIES["sales_lines"]))
+    table = rows_of(clean, "file.csv")
     assert table.num_rows == 1
     assert table.schema.field("employee_id").type == pa.string()
     assert table.schema.field("country").type == pa.string()
     (row,) = table.to_pylist()
+    assert row["employee_id"] is None and row["country"] is None
     assert row["sold_at"] == datetime(2026, 11, 1, 10, 0)
     assert row["sale_date"] == date(2026, 11, 1) and row["line_number"] == 1
 
-    rejected = to_arrow(result.rejected.assign(rejected_at=pd.Timestamp("2026-11-02 01:00")), REJECTED_ROWS_SCHEMA)
+    rejected = silver_output["rejected"].to_pandas().assign(rejected_at=pd.Timestamp("2026-11-02 01:00"))
+    rejected = to_arrow(rejected, REJECTED_ROWS_SCHEMA)
     assert rejected.column("dq_errors").to_pylist() == ["quantity is 0"]
 
 
-def test_clean_batch_with_derived_line_numbers_converts():
-    result = clean_batch(online([{}, {"product_id": "71053"}]), "sales_lines")
-    table = to_arrow(result.clean, silver_schema(ENTITIES["sales_lines"]))
+def test_silver_window_with_derived_line_numbers_has_its_declared_schema(silver_output):
+    table = rows_of(silver_output["clean"], "2010-12-01.csv").sort_by("source_row_number")
+    assert table.schema.equals(silver_schema(ENTITIES["sales_lines"]))
     assert table.column("line_number").to_pylist() == [1, 2]
     assert table.column("customer_id").to_pylist() == ["17850", "17850"]
