@@ -42,7 +42,13 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.dbt_manifest import validate_manifest
 
 from retail_assets.constants import WAREHOUSE_POOL
-from retail_assets.gold.project import dbt_project, new_run_target, prepare_manifest, remove_run_target
+from retail_assets.gold.project import (
+    dbt_project,
+    keep_parse_state,
+    new_run_target,
+    prepare_manifest,
+    remove_run_target,
+)
 from retail_assets.gold.translator import translator
 from retail_assets.gold.window import event_time_args
 from retail_assets.metadata import preview
@@ -88,7 +94,8 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareh
     """
     warehouse.prepare_silver()  # sources must exist even before their first delivery
     began = time.perf_counter()
-    target = new_run_target(context.run.run_id[:8])
+    environment = warehouse.dbt_environment()
+    target = new_run_target(context.run.run_id[:8], environment=environment)
     try:
         with dbt_points_at(warehouse):
             # dbt unit tests guard the SQL logic and run in the test suite (make test), like any
@@ -100,14 +107,17 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareh
             # opens an in-process connection with another configuration, which then blocks
             # the next Python step of the same run from opening the file.)
             events = list(invocation.stream())
+        keep_parse_state(target, environment=environment)
     finally:
         remove_run_target(target)
     dbt_seconds = round(time.perf_counter() - began, 3)
     models = sum(isinstance(e, Output) for e in events)
     context.log.info(f"dbt=build invocations=1 models={models} events={len(events)} seconds={dbt_seconds} "
                      f"window={_window_text(window)}")
+    built = {context.asset_key_for_output(e.output_name): e for e in events if isinstance(e, Output)}
+    stats = warehouse.tables_stats([tuple(key.path) for key in built], window=window)
     for event in events:
-        yield _with_table_metadata(context, warehouse, event, window, dbt_seconds)
+        yield _with_table_metadata(context, stats, event, window, dbt_seconds)
     if window and REVENUE_CHECK_SPEC.key in context.selected_asset_check_keys:
         yield _revenue_check(context, warehouse, window)
 
@@ -116,12 +126,11 @@ def _window_text(window) -> str:
     return f"{window[0]}..{window[1]}" if window else "all"
 
 
-def _with_table_metadata(context: AssetExecutionContext, warehouse: Warehouse, event, window, dbt_seconds: float):
+def _with_table_metadata(context: AssetExecutionContext, stats_by_table: dict, event, window, dbt_seconds: float):
     if not isinstance(event, Output):
         return event
     key = context.asset_key_for_output(event.output_name)
-    schema, name = key.path  # the translator keys models as [schema, name]
-    stats = warehouse.table_stats(schema, name, window=window)
+    stats = stats_by_table[tuple(key.path)]  # the translator keys models as [schema, name]
     described = context.assets_def.specs_by_key[key].metadata.get("dagster/column_schema")
     descriptions = {c.name: c.description for c in described.columns} if described else {}
     metadata = {

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -82,18 +84,46 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def new_run_target(run_id: str, project_dir: Path = DBT_PROJECT_DIR) -> Path:
+PARSE_CACHE = TARGET_PATH / "partial_parse"
+
+
+def _cached_parse(project_dir: Path, environment: dict[str, str]) -> Path:
+    """Where runs against one warehouse keep their partial-parse state.
+
+    dbt re-parses everything when the profile's environment changes (another DuckDB
+    file), so the state is kept per environment, named by its hash, never its values.
+    """
+    digest = hashlib.sha256(json.dumps(environment, sort_keys=True).encode()).hexdigest()[:16]
+    return project_dir / PARSE_CACHE / f"{digest}.msgpack"
+
+
+def new_run_target(run_id: str, project_dir: Path = DBT_PROJECT_DIR, environment: dict[str, str] | None = None) -> Path:
     """A fresh target folder for one dbt invocation, relative to the project (as dbt expects).
 
-    Seeded with the last parse's partial-parse file: dbt re-parses only what changed.
+    Seeded with the partial-parse state of the last run against the same warehouse (or of
+    the last parse): dbt re-parses only what changed, and checks the state itself.
     """
     relative = RUNS_DIR / f"{run_id}-{uuid.uuid4().hex[:8]}"
     folder = project_dir / relative
     folder.mkdir(parents=True)
-    seed = project_dir / TARGET_PATH / PARTIAL_PARSE
+    cached = _cached_parse(project_dir, environment or {})
+    seed = cached if cached.exists() else project_dir / TARGET_PATH / PARTIAL_PARSE
     if seed.exists():
         shutil.copyfile(seed, folder / PARTIAL_PARSE)
     return relative
+
+
+def keep_parse_state(relative: Path, project_dir: Path = DBT_PROJECT_DIR,
+                     environment: dict[str, str] | None = None) -> None:
+    """After a build: its partial-parse state becomes the seed of the next run (atomic rename)."""
+    state = project_dir / relative / PARTIAL_PARSE
+    if not state.exists():
+        return
+    cached = _cached_parse(project_dir, environment or {})
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    staged = cached.with_name(f".{cached.name}.{uuid.uuid4().hex[:8]}")
+    shutil.copyfile(state, staged)
+    os.replace(staged, cached)
 
 
 def remove_run_target(relative: Path, project_dir: Path = DBT_PROJECT_DIR) -> None:

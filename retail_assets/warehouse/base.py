@@ -102,9 +102,14 @@ class Warehouse(ConfigurableResource, ABC):
 
     # --- metadata ----------------------------------------------------------------
     @abstractmethod
+    def tables_stats(self, tables: list[tuple[str, str]], window: tuple[date, date] | None = None,
+                     window_column: str = "partition_date") -> dict[tuple[str, str], TableStats]:
+        """Row count, column types, a preview of each (schema, table); restricted to the window where
+        the table has that column. Many at once: a dbt build reports on dozens of models."""
+
     def table_stats(self, schema: str, table: str, window: tuple[date, date] | None = None,
                     window_column: str = "partition_date") -> TableStats:
-        """Row count, column types, a preview; restricted to the window where the table has that column."""
+        return self.tables_stats([(schema, table)], window, window_column)[(schema, table)]
 
     @abstractmethod
     def dbt_environment(self) -> dict[str, str]:

@@ -236,23 +236,28 @@ class DuckDBWarehouse(Warehouse):
         with self.connect() as conn:
             return revenue_by_sale_day(conn, start, end)
 
-    def table_stats(self, schema: str, table: str, window: tuple[date, date] | None = None,
-                    window_column: str = "partition_date") -> TableStats:
+    def tables_stats(self, tables: list[tuple[str, str]], window: tuple[date, date] | None = None,
+                     window_column: str = "partition_date") -> dict[tuple[str, str], TableStats]:
         with self.connect() as conn:
-            columns = conn.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, table]).fetchall()
-            name = f'"{schema}"."{table}"'  # quoted identifiers: names come from the registry or dbt
-            rows = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            sample_sql, params, window_rows = f"SELECT * FROM {name} LIMIT 5", [], None
-            if window and window_column in {c for c, _ in columns}:
-                where = f'WHERE "{window_column}" >= ? AND "{window_column}" < ?'
-                params = [window[0], window[1]]
-                window_rows = conn.execute(f"SELECT count(*) FROM {name} {where}", params).fetchone()[0]
-                sample_sql = f"SELECT * FROM {name} {where} LIMIT 5"
-            return TableStats(row_count=int(rows), columns=[(c, t) for c, t in columns],
-                              preview=conn.execute(sample_sql, params).fetchdf(),
-                              window_row_count=None if window_rows is None else int(window_rows))
+            return {(schema, table): self._table_stats(conn, schema, table, window, window_column)
+                    for schema, table in tables}
+
+    @staticmethod
+    def _table_stats(conn, schema: str, table: str, window, window_column: str) -> TableStats:
+        columns = conn.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, table]).fetchall()
+        name = f'"{schema}"."{table}"'  # quoted identifiers: names come from the registry or dbt
+        rows = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        sample_sql, params, window_rows = f"SELECT * FROM {name} LIMIT 5", [], None
+        if window and window_column in {c for c, _ in columns}:
+            where = f'WHERE "{window_column}" >= ? AND "{window_column}" < ?'
+            params = [window[0], window[1]]
+            window_rows = conn.execute(f"SELECT count(*) FROM {name} {where}", params).fetchone()[0]
+            sample_sql = f"SELECT * FROM {name} {where} LIMIT 5"
+        return TableStats(row_count=int(rows), columns=[(c, t) for c, t in columns],
+                          preview=conn.execute(sample_sql, params).fetchdf(),
+                          window_row_count=None if window_rows is None else int(window_rows))
 
     def dbt_environment(self) -> dict[str, str]:
         return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb"}

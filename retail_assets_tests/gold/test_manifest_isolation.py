@@ -86,3 +86,25 @@ def test_the_manifest_is_rebuilt_only_when_a_dbt_file_changed(tmp_path):
     model = next(project.glob("models/marts/core/dim_store.sql"))
     model.write_text(model.read_text() + "\n-- touched\n")
     assert prepare_manifest(project_dir=project).stat().st_mtime_ns > built, "a changed model re-parses"
+
+
+def test_runs_against_one_warehouse_reuse_their_parse_state(tmp_path):
+    """dbt re-parses everything when its profile's environment changes: the state is kept per warehouse."""
+    from retail_assets.gold.project import keep_parse_state
+
+    project = tmp_path / "dbt_project"
+    (project / "target").mkdir(parents=True)
+    (project / "target" / "partial_parse.msgpack").write_bytes(b"from make install")
+    here, there = {"RETAIL_DUCKDB_PATH": "/data/a.duckdb"}, {"RETAIL_DUCKDB_PATH": "/data/b.duckdb"}
+
+    first = new_run_target("r1", project_dir=project, environment=here)
+    assert (project / first / "partial_parse.msgpack").read_bytes() == b"from make install"
+    (project / first / "partial_parse.msgpack").write_bytes(b"parsed for a")
+    keep_parse_state(first, project_dir=project, environment=here)
+
+    assert (project / new_run_target("r2", project_dir=project, environment=here) / "partial_parse.msgpack"
+            ).read_bytes() == b"parsed for a"
+    assert (project / new_run_target("r3", project_dir=project, environment=there) / "partial_parse.msgpack"
+            ).read_bytes() == b"from make install", "another warehouse does not get a's state"
+    cached = list((project / "target" / "partial_parse").iterdir())
+    assert len(cached) == 1 and "a.duckdb" not in cached[0].name, "named by a hash, never by the path"
