@@ -33,7 +33,7 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 # shared fixture (a dagster dev server, a built warehouse) is built once.
 test: install browser lint
 	mkdir -p tmp
-	$(BIN)/pytest --basetemp=tmp/pytest -n 2 --dist loadfile
+	$(BIN)/pytest --basetemp=tmp/pytest -n 2 --dist loadfile -rs
 
 # ruff for Python; sqlfluff with the dbt templater for the dbt models. sqlfluff lives in its own
 # venv: it caps click below what Dagster needs, and the dbt templater needs dbt-core beside it.
