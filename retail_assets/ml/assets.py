@@ -32,7 +32,7 @@ from retail_assets.ml.artifacts import data_version, latest_model_dir, load_mode
 from retail_assets.ml.features import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, build_customer_features
 from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
 from retail_assets.reports.charts import forecast_chart, png_markdown
-from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
+from retail_assets.warehouse.base import Warehouse
 
 # DuckDB has one writer; reads take the slot too so they never hit the lock.
 POOL = WAREHOUSE_POOL
@@ -59,12 +59,11 @@ def _latest_sale(sales: pd.DataFrame) -> date:
         "a failure names the column: check gold.fct_sales / gold.dim_customer for that field."
     ),
 )
-def customer_features(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
-    with warehouse.connect() as conn:
-        sales, customers, stores = gold_data.read_churn_inputs(conn)
-        cutoff = _latest_sale(sales)
-        features = build_customer_features(sales, customers, stores, cutoff)
-        gold_data.replace_table(conn, "customer_features", features)
+def customer_features(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    sales, customers, stores = gold_data.read_churn_inputs(warehouse)
+    cutoff = _latest_sale(sales)
+    features = build_customer_features(sales, customers, stores, cutoff)
+    gold_data.replace_table(warehouse, "customer_features", features)
     return MaterializeResult(metadata={
         "cutoff_date": cutoff.isoformat(), "dagster/row_count": len(features),
         "customers_with_purchases": int((features["frequency"] > 0).sum()), "preview": preview(features),
@@ -87,9 +86,8 @@ class ChurnModelConfig(Config):
     ),
 )
 def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfig,
-                         warehouse: DuckDBWarehouse) -> MaterializeResult:
-    with warehouse.connect() as conn:
-        sales, customers, stores = gold_data.read_churn_inputs(conn)
+                         warehouse: Warehouse) -> MaterializeResult:
+    sales, customers, stores = gold_data.read_churn_inputs(warehouse)
     from retail_assets.ml.churn_model import train_churn_model  # scikit-learn: imported when training, not at load
 
     trained = train_churn_model(sales, customers, stores, config.horizon_days, config.threshold)
@@ -143,15 +141,14 @@ def churn_model_beats_baseline(context: AssetCheckExecutionContext, config: Chur
         "retail_assets/ml/scoring.py. Fails if no model was trained yet: materialize ml/customer_churn_model."
     ),
 )
-def customer_scores(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
+def customer_scores(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
     folder = latest_model_dir()
     pipeline, meta = load_model(folder)
-    with warehouse.connect() as conn:
-        features = conn.execute("SELECT * FROM ml.customer_features ORDER BY customer_id").df()
-        from retail_assets.ml.scoring import build_scores  # scikit-learn: imported when scoring, not at load
+    features = gold_data.read_features(warehouse)
+    from retail_assets.ml.scoring import build_scores  # scikit-learn: imported when scoring, not at load
 
-        scores = build_scores(pipeline, features, int(meta["metrics"]["horizon_days"]), meta["version"])
-        gold_data.replace_table(conn, "customer_scores", scores)
+    scores = build_scores(pipeline, features, int(meta["metrics"]["horizon_days"]), meta["version"])
+    gold_data.replace_table(warehouse, "customer_scores", scores)
     return MaterializeResult(metadata={
         "dagster/row_count": len(scores), "model_version": meta["version"], "artifact_path": MetadataValue.path(str(folder)),
         "mean_churn_probability": float(scores["churn_probability"].mean()),
@@ -172,14 +169,13 @@ def _mape_md(mape: pd.DataFrame) -> MetadataValue:
         "for ml/forecast_vs_actual. backtest_mape = the same method made 14 days ago, scored on what happened."
     ),
 )
-def sales_forecast(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
-    with warehouse.connect() as conn:
-        daily = gold_data.read_daily_revenue(conn)
-        if daily.empty:
-            raise ValueError("gold.rpt_daily_sales is empty: nothing to forecast from")
-        made_on = pd.to_datetime(daily["sale_date"]).max().date()
-        forecasts = forecast_revenue(daily, made_on)
-        gold_data.upsert_forecasts(conn, forecasts)
+def sales_forecast(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    daily = gold_data.read_daily_revenue(warehouse)
+    if daily.empty:
+        raise ValueError("gold.rpt_daily_sales is empty: nothing to forecast from")
+    made_on = pd.to_datetime(daily["sale_date"]).max().date()
+    forecasts = forecast_revenue(daily, made_on)
+    gold_data.upsert_forecasts(warehouse, forecasts)
     backtest = score_forecasts(forecast_revenue(daily, made_on - pd.Timedelta(days=14)), daily)
     return MaterializeResult(metadata={
         "forecast_made_on": made_on.isoformat(), "dagster/row_count": len(forecasts),
@@ -198,16 +194,15 @@ def sales_forecast(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -
         "MAPE per store. A store's MAPE jumping usually means missing sales files for it, not a bad model."
     ),
 )
-def forecast_vs_actual(context: AssetExecutionContext, warehouse: DuckDBWarehouse) -> MaterializeResult:
-    with warehouse.connect() as conn:
-        daily = gold_data.read_daily_revenue(conn)
-        forecasts = gold_data.read_forecasts(conn)
-        through = pd.to_datetime(daily["sale_date"]).max().date()
-        joined = join_actuals(forecasts, daily, through) if len(forecasts) else pd.DataFrame()
-        if joined.empty:
-            joined = pd.DataFrame(columns=["forecast_made_on", "store_id", "forecast_date", "horizon_day",
-                                           "forecast_revenue", "history_days", "actual_revenue", "abs_pct_error"])
-        gold_data.replace_table(conn, "forecast_vs_actual", joined)
+def forecast_vs_actual(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+    daily = gold_data.read_daily_revenue(warehouse)
+    forecasts = gold_data.read_forecasts(warehouse)
+    through = pd.to_datetime(daily["sale_date"]).max().date()
+    joined = join_actuals(forecasts, daily, through) if len(forecasts) else pd.DataFrame()
+    if joined.empty:
+        joined = pd.DataFrame(columns=["forecast_made_on", "store_id", "forecast_date", "horizon_day",
+                                       "forecast_revenue", "history_days", "actual_revenue", "abs_pct_error"])
+    gold_data.replace_table(warehouse, "forecast_vs_actual", joined)
     mape = score_forecasts(forecasts, daily) if len(forecasts) else pd.DataFrame(columns=["store_id", "mape"])
     return MaterializeResult(metadata={
         "dagster/row_count": len(joined), "actuals_through": through.isoformat(),

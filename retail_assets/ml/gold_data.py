@@ -1,54 +1,43 @@
-"""Reading gold inputs and writing ml tables; the only SQL of the ML layer."""
+"""Reading gold inputs and writing ml tables through the warehouse interface: the ML layer's only I/O."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
-SALES_SQL = """
-SELECT sale_date, transaction_id, customer_id, store_id, quantity, unit_price, discount, revenue,
-       is_cancellation, channel
-FROM gold.fct_sales ORDER BY sales_line_key
-"""
-CUSTOMERS_SQL = """
-SELECT customer_id, valid_from, valid_to, is_current, loyalty_tier, signup_date
-FROM gold.dim_customer ORDER BY customer_id, valid_from
-"""
-STORES_SQL = "SELECT store_id, store_type, region FROM gold.dim_store ORDER BY store_id"
-DAILY_SQL = "SELECT sale_date, store_id, revenue FROM gold.rpt_daily_sales ORDER BY sale_date, store_id"
+from retail_assets.warehouse.base import Warehouse
+
+SALES_COLUMNS = ["sale_date", "transaction_id", "customer_id", "store_id", "quantity", "unit_price", "discount",
+                 "revenue", "is_cancellation", "channel"]
+CUSTOMER_COLUMNS = ["customer_id", "valid_from", "valid_to", "is_current", "loyalty_tier", "signup_date"]
+STORE_COLUMNS = ["store_id", "store_type", "region"]
+DAILY_COLUMNS = ["sale_date", "store_id", "revenue"]
 
 
-def read_churn_inputs(conn: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def read_churn_inputs(warehouse: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(sales, customers, stores) from gold, in a stable order (the data version hashes them)."""
-    return conn.execute(SALES_SQL).df(), conn.execute(CUSTOMERS_SQL).df(), conn.execute(STORES_SQL).df()
+    sales = warehouse.read_table("gold", "fct_sales", SALES_COLUMNS + ["sales_line_key"], order_by=["sales_line_key"])
+    return (sales[SALES_COLUMNS],
+            warehouse.read_table("gold", "dim_customer", CUSTOMER_COLUMNS, order_by=["customer_id", "valid_from"]),
+            warehouse.read_table("gold", "dim_store", STORE_COLUMNS, order_by=["store_id"]))
 
 
-def read_daily_revenue(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return conn.execute(DAILY_SQL).df()
+def read_daily_revenue(warehouse: Warehouse) -> pd.DataFrame:
+    return warehouse.read_table("gold", "rpt_daily_sales", DAILY_COLUMNS, order_by=["sale_date", "store_id"])
 
 
-def replace_table(conn: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def replace_table(warehouse: Warehouse, table: str, frame: pd.DataFrame) -> None:
     """ml.<table> becomes exactly `frame` (table names are constants of this package)."""
-    conn.register("_ml_frame", frame)
-    conn.execute("CREATE SCHEMA IF NOT EXISTS ml")
-    conn.execute(f"CREATE OR REPLACE TABLE ml.{table} AS SELECT * FROM _ml_frame")
-    conn.unregister("_ml_frame")
+    warehouse.replace_table("ml", table, frame)
 
 
-def upsert_forecasts(conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def upsert_forecasts(warehouse: Warehouse, frame: pd.DataFrame) -> None:
     """Append a forecast run to ml.sales_forecast, replacing an earlier run made on the same day."""
-    conn.register("_ml_frame", frame)
-    conn.execute("CREATE SCHEMA IF NOT EXISTS ml")
-    conn.execute("CREATE TABLE IF NOT EXISTS ml.sales_forecast AS SELECT * FROM _ml_frame WHERE false")
-    conn.execute("BEGIN")
-    conn.execute("DELETE FROM ml.sales_forecast WHERE forecast_made_on IN (SELECT DISTINCT forecast_made_on FROM _ml_frame)")
-    conn.execute("INSERT INTO ml.sales_forecast BY NAME SELECT * FROM _ml_frame")
-    conn.execute("COMMIT")
-    conn.unregister("_ml_frame")
+    warehouse.replace_rows("ml", "sales_forecast", frame, key="forecast_made_on")
 
 
-def read_forecasts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'ml' AND table_name = 'sales_forecast'"
-    ).fetchone()[0]
-    return conn.execute("SELECT * FROM ml.sales_forecast").df() if exists else pd.DataFrame()
+def read_forecasts(warehouse: Warehouse) -> pd.DataFrame:
+    return warehouse.read_table("ml", "sales_forecast")
+
+
+def read_features(warehouse: Warehouse) -> pd.DataFrame:
+    return warehouse.read_table("ml", "customer_features", order_by=["customer_id"])

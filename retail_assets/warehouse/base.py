@@ -100,6 +100,20 @@ class Warehouse(ConfigurableResource, ABC):
     def revenue_by_sale_day(self, start: date, end: date) -> pd.DataFrame:
         """Lines and revenue per sale day in silver and in gold.fct_sales, for lines delivered in the window."""
 
+    # --- ML and reports: whole tables -------------------------------------------
+    @abstractmethod
+    def read_table(self, schema: str, table: str, columns: list[str] | None = None,
+                   order_by: list[str] | None = None) -> pd.DataFrame:
+        """A table (or some of its columns) as a frame; empty frame if the table does not exist yet."""
+
+    @abstractmethod
+    def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> None:
+        """schema.table becomes exactly `frame`."""
+
+    @abstractmethod
+    def replace_rows(self, schema: str, table: str, frame: pd.DataFrame, key: str) -> None:
+        """Rows of schema.table whose `key` value is in `frame` are replaced by `frame`'s (one transaction)."""
+
     # --- metadata ----------------------------------------------------------------
     @abstractmethod
     def tables_stats(self, tables: list[tuple[str, str]], window: tuple[date, date] | None = None,

@@ -259,5 +259,37 @@ class DuckDBWarehouse(Warehouse):
                           preview=conn.execute(sample_sql, params).fetchdf(),
                           window_row_count=None if window_rows is None else int(window_rows))
 
+    def read_table(self, schema: str, table: str, columns: list[str] | None = None,
+                   order_by: list[str] | None = None) -> pd.DataFrame:
+        with self.connect() as conn:
+            if not self._exists(conn, schema, table):
+                return pd.DataFrame(columns=columns or [])
+            picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+            order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
+            return conn.execute(f'SELECT {picked} FROM "{schema}"."{table}"{order}').fetchdf()
+
+    def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> None:
+        with self.connect() as conn:
+            conn.register("_frame", frame)
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM _frame')
+            conn.unregister("_frame")
+
+    def replace_rows(self, schema: str, table: str, frame: pd.DataFrame, key: str) -> None:
+        with self.connect() as conn:
+            conn.register("_frame", frame)
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            conn.execute(f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" AS SELECT * FROM _frame WHERE false')
+            conn.execute("BEGIN")
+            conn.execute(f'DELETE FROM "{schema}"."{table}" WHERE "{key}" IN (SELECT DISTINCT "{key}" FROM _frame)')
+            conn.execute(f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM _frame')
+            conn.execute("COMMIT")
+            conn.unregister("_frame")
+
+    @staticmethod
+    def _exists(conn, schema: str, table: str) -> bool:
+        return conn.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                            [schema, table]).fetchone()[0] > 0
+
     def dbt_environment(self) -> dict[str, str]:
         return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb"}
