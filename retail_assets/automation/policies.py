@@ -155,13 +155,14 @@ def apply_operating_policy(assets: list[AssetsDefinition], gold: GoldShape, mode
 
 
 def delivery_selection(graph, landed: set[AssetKey], model_key: AssetKey,
-                       model_trained: bool) -> set[AssetKey]:
+                       model_trained: bool, sales_loaded: bool = True) -> set[AssetKey]:
     """What one delivery run builds: the landed bronze/silver keys and all that follows new data.
 
     The same policy as the conditions above, applied at once: gold downstream of
     the landed silver (plus the gold models those read, so a fresh warehouse gets
     its dimensions), then ML and reports downstream of that. Not the model, which
-    retrains weekly; not what reads the model before it was ever trained. Building
+    retrains weekly; not what reads the model before it was ever trained; no ML or
+    report before any sales line was ever loaded (they are built from sales). Building
     it all in the delivery's run leaves the automation sensor nothing to request.
     `graph` is the code location's asset graph (`repository_def.asset_graph`).
     """
@@ -171,4 +172,6 @@ def delivery_selection(graph, landed: set[AssetKey], model_key: AssetKey,
     followers = {k for k in everything if graph.get(k).group_name in FOLLOWER_GROUPS and k != model_key}
     if not model_trained:
         followers -= {k for k in followers if model_key in graph.get(k).parent_keys}
+    if not sales_loaded:
+        followers = set()
     return set(landed) | gold | followers

@@ -41,6 +41,7 @@ from retail_assets.partitions import RANGE_END_TAG, RANGE_START_TAG, daily_parti
 # for its partition if it is at most this far ahead (a store in a time zone ahead of
 # UTC); further ahead it is a wrong clock or a typo and goes to rejected/ with the reason.
 MAX_DAYS_AHEAD = 1
+SILVER_SALES = AssetKey(["silver", "sales_lines"])
 
 
 @dataclass
@@ -148,8 +149,13 @@ def landing_file_sensor(context: SensorEvaluationContext, landing: LocalFileStor
     seen = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph
     trained = context.instance.get_latest_materialization_event(MODEL_KEY) is not None
+    sales_before = context.instance.get_latest_materialization_event(SILVER_SALES) is not None
+
+    def selection_for(landed: set[AssetKey]) -> set[AssetKey]:
+        return delivery_selection(graph, landed, MODEL_KEY, trained, sales_loaded=sales_before or SILVER_SALES in landed)
+
     plan = plan_landing_runs(landing.list_files(), seen, landing.sha256, newest_partition=newest_partition(),
-                             selection_for=lambda landed: delivery_selection(graph, landed, MODEL_KEY, trained))
+                             selection_for=selection_for)
     for line in plan.log:
         (context.log.warning if "unmatched" in line else context.log.info)(line)
     cursor = json.dumps(plan.cursor, sort_keys=True)

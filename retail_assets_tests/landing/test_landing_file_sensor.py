@@ -158,6 +158,18 @@ def test_identical_file_dropped_again_is_counted_duplicate_not_loaded_twice(data
     assert len(list(data_root.archive.glob("2010-12-01/*"))) == 2, "both uploads kept in the archive"
 
 
+def test_master_data_before_any_sales_builds_gold_but_no_ml_or_reports(data_root):
+    """ML and reports are built from sales: before any sales line was loaded they would only fail."""
+    (data_root.landing / "stores_2010-12-02.csv").write_text(
+        "store_id,store_name,country,region,city,store_type,opened_on\n"
+        "S001,Leeds,United Kingdom,Yorkshire,Leeds,mall,2001-01-01\n")
+    [run], _, _ = _tick(data_root)
+    groups = {key.path[0] for key in run.asset_selection}
+    assert {"bronze", "silver", "gold"} <= groups and not groups & {"ml", "reports"}, groups
+    result = _execute(data_root, run, DagsterInstance.ephemeral())
+    assert result.success
+
+
 def test_far_apart_dates_are_still_one_run(data_root, online_retail):
     """A catch-up with a gap of years is one run: silver and dbt work on the window set-wise."""
     data_root.drop(online_retail / "2010-12-01.csv")
