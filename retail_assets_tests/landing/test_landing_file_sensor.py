@@ -4,7 +4,14 @@ import json
 import os
 from datetime import datetime, timedelta
 
-from dagster import AssetKey, DagsterInstance, build_sensor_context, evaluate_automation_conditions, materialize
+from dagster import (
+    AssetKey,
+    DagsterEventType,
+    DagsterInstance,
+    build_sensor_context,
+    evaluate_automation_conditions,
+    materialize,
+)
 
 from retail_assets.definitions import build_definitions
 from retail_assets.landing.sensor import landing_file_sensor, newest_partition
@@ -88,6 +95,9 @@ def test_a_drop_of_many_files_and_entities_becomes_one_run_and_leaves_automation
     result = _execute(data_root, run, instance)
     dbt = [e.user_message for e in instance.all_logs(result.run_id) if e.user_message.startswith("dbt=build")]
     assert len(dbt) == 1, f"one dbt invocation per run: {dbt}"
+    # Dagster's bookkeeping is per asset too, not per asset and day (retail_assets/__init__.py).
+    planned = instance.all_logs(result.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION_PLANNED)
+    assert len(planned) == len(run.asset_selection), (len(planned), len(run.asset_selection))
     audit = data_root.query("select file, status from audit.file_loads order by file")
     assert audit.status.tolist() == ["loaded"] * 6
     runs_after, cursor_after, _ = _tick(data_root, cursor)
