@@ -57,3 +57,25 @@ def launch_assets(dev: DagsterDev, asset_paths: list[list[str]], location: str) 
     result = dev.graphql(LAUNCH_RUN, {"params": params})["launchRun"]
     assert result["__typename"] == "LaunchRunSuccess", result
     return result["run"]["id"]
+
+RUNS = """query($filter: RunsFilter) { runsOrError(filter: $filter) { __typename
+  ... on Runs { results { id status startTime endTime tags { key value } } } ... on PythonError { message } } }"""
+
+
+def runs_of_sensor(dev: DagsterDev, sensor: str) -> list[dict]:
+    """The runs a sensor launched, as the Runs page filters them (tag dagster/sensor_name)."""
+    result = dev.graphql(RUNS, {"filter": {"tags": [{"key": "dagster/sensor_name", "value": sensor}]}})["runsOrError"]
+    assert result["__typename"] == "Runs", result
+    return result["results"]
+
+
+def wait_for_sensor_runs(dev: DagsterDev, sensor: str, timeout: float = 300) -> list[dict]:
+    """Poll until the sensor has launched at least one run and every run it launched has finished."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        runs = runs_of_sensor(dev, sensor)
+        if runs and all(r["status"] in ("SUCCESS", "FAILURE", "CANCELED") for r in runs):
+            return runs
+        time.sleep(1)
+    raise TimeoutError(f"{sensor}: runs not finished after {timeout}s ({runs_of_sensor(dev, sensor)}); "
+                       f"log: {dev.log_tail()}")

@@ -1,19 +1,29 @@
 """The operator's path, for real: `dagster dev` (webserver + daemon, the project's dagster.yaml with
-its pool limit), a 3-day backfill launched through GraphQL as the UI launches it and run by the
-daemon's backfill and run queue (dbt in subprocesses), then the same days again; then the UI
-itself in Debian's Chromium. Screenshots are kept in the test's tmp folder.
+its pool limit). Files dropped in the landing zone become one run through the landing sensor; a
+backfill of the same days launched through GraphQL as the UI launches it is one ranged run of the
+daemon's backfill and run queue and changes nothing; then the UI itself in Debian's Chromium.
+Screenshots are kept in the test's tmp folder.
 """
 
 import json
+import os
 import time
+from datetime import date
 from urllib.parse import urlparse
 
 import duckdb
 
+from retail_assets.synthetic.generate import generate
 from retail_assets_tests.ui.browser import local_page
 from retail_assets_tests.ui.conftest import DAYS
 from retail_assets_tests.ui.dagster_dev import LOCATION
-from retail_assets_tests.ui.graphql_ops import launch_assets, launch_backfill, wait_for_backfill
+from retail_assets_tests.ui.graphql_ops import (
+    launch_assets,
+    launch_backfill,
+    runs_of_sensor,
+    wait_for_backfill,
+    wait_for_sensor_runs,
+)
 
 GOLD_TABLES = ["gold.fct_sales", "gold.fct_orders", "gold.dim_customer", "gold.dim_product", "gold.dim_store",
                "gold.dim_employee", "gold.rpt_daily_sales", "gold.rpt_top_products", "gold.v_executive_summary"]
@@ -46,14 +56,20 @@ def _is_ranged_over_the_days(run) -> bool:
         (DAYS[0], DAYS[-1])
 
 
-def test_three_day_backfill_from_the_ui_builds_gold_and_rerunning_it_changes_nothing(dagster_dev):
-    # Everything from bronze to gold: the daemon runs the layers in dependency order
-    # (daily runs ranged over the three days, the unpartitioned models between them).
-    first = _backfill(dagster_dev, _data_plane_keys(dagster_dev))
-    daily_runs = [r for r in first["runs"] if _is_ranged_over_the_days(r)]
-    assert daily_runs, "single-run backfill policy: the days go through as one range"
-    assert not any("dagster/partition" in {t["key"] for t in r["tags"]} for r in first["runs"]), \
-        "no run per day"
+def test_files_dropped_while_dagster_dev_runs_become_one_run_that_reaches_gold(dagster_dev):
+    """`make dev`'s path: nobody clicks. Three days of files land at once (written aside and renamed
+    into place, as a transfer tool finishing would); landing_file_sensor (on by default, 10 s
+    interval here) requests one run over the three days: bronze, silver, gold in one dbt build."""
+    incoming = dagster_dev.data_dir / "incoming"
+    generate(incoming, start=date.fromisoformat(DAYS[0]), days=len(DAYS), seed=3, lines_per_day=200)
+    dropped = time.monotonic()
+    os.replace(incoming, dagster_dev.data_dir / "landing")  # an absent or empty landing folder is replaced whole
+    runs = wait_for_sensor_runs(dagster_dev, "landing_file_sensor")
+    seconds = time.monotonic() - dropped
+    assert len(runs) == 1, runs
+    [run] = runs
+    assert run["status"] == "SUCCESS", dagster_dev.log_tail()
+    assert _is_ranged_over_the_days(run), run["tags"]
     db = dagster_dev.data_dir / "warehouse.duckdb"
     with duckdb.connect(str(db), read_only=True) as conn:
         days = [str(d) for (d,) in conn.execute("select distinct sale_date from gold.fct_sales order by 1").fetchall()]
@@ -62,13 +78,20 @@ def test_three_day_backfill_from_the_ui_builds_gold_and_rerunning_it_changes_not
                    (select round(sum(revenue), 2) from gold.fct_sales)""").fetchone()
     assert set(DAYS) <= set(days)
     assert silver == gold and gold > 0
-    before = _gold_fingerprint(db)
-    assert all(n > 0 for n, _ in before.values()), before
+    assert all(n > 0 for n, _ in _gold_fingerprint(db).values())
+    # Measured, never asserted (shared machines): the issue's target is <= 45 s with the sensor at 10 s.
+    print(f"\ndrop -> run finished with gold.fct_sales: {seconds:.1f} s, {len(runs)} run")
 
-    # The operator re-runs the days (every daily asset, bronze to fct_sales): one ranged run.
-    again = _backfill(dagster_dev, _data_plane_keys(dagster_dev, daily_only=True))
-    assert len(again["runs"]) == 1 and _is_ranged_over_the_days(again["runs"][0]), again["runs"]
+
+def test_a_backfill_from_the_ui_over_loaded_days_is_one_ranged_run_and_changes_nothing(dagster_dev):
+    """The operator re-runs the three days (every daily asset, bronze to fct_sales) from the UI."""
+    db = dagster_dev.data_dir / "warehouse.duckdb"
+    before = _gold_fingerprint(db)
+    backfill = _backfill(dagster_dev, _data_plane_keys(dagster_dev, daily_only=True))
+    assert len(backfill["runs"]) == 1 and _is_ranged_over_the_days(backfill["runs"][0]), backfill["runs"]
+    assert not any("dagster/partition" in {t["key"] for t in r["tags"]} for r in backfill["runs"]), "no run per day"
     assert _gold_fingerprint(db) == before, "re-running a backfill over loaded days must change nothing"
+    assert len(runs_of_sensor(dagster_dev, "landing_file_sensor")) == 1, "the delivery was requested once"
     log = dagster_dev.log_path.read_text(errors="replace")
     assert "Could not set lock" not in log and "Conflicting lock" not in log
 
