@@ -80,3 +80,23 @@ def pytest_collection_modifyitems(config, items):
         return next((i for i, part in enumerate(LONGEST_FIRST) if part in item.nodeid), len(LONGEST_FIRST))
 
     items.sort(key=rank)  # stable: the order inside each file is kept
+
+
+# Packages whose tests share one package-scoped fixture (reports: a warehouse built bronze to
+# reports, ~50 s). `make test` runs `-n 2 --dist loadfile`, which sends whole files to a worker;
+# two files of such a package on two workers would build the fixture twice.
+SHARED_FIXTURE_PACKAGES = ("retail_assets_tests/reports/",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """loadfile, except that a SHARED_FIXTURE_PACKAGES package goes to one worker whole."""
+    if config.getoption("dist") != "loadfile":
+        return None  # xdist's own scheduler for any other mode
+    from xdist.scheduler import LoadFileScheduling
+
+    class LoadFileSharingPackageFixtures(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return next((p for p in SHARED_FIXTURE_PACKAGES if scope.startswith(p)), scope)
+
+    return LoadFileSharingPackageFixtures(config, log)
