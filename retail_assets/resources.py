@@ -6,16 +6,11 @@ from pathlib import Path
 
 from retail_assets import settings
 from retail_assets.automation.failures import RunFailureLog
-from retail_assets.gold.dbt_cli import DbtCli
+from retail_assets.gold.dbt_cli import DBT_FLAGS, DbtCli
 from retail_assets.gold.project import dbt_executable, dbt_project
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.reports.folder import ReportsFolder
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
-
-# Each run's dbt writes into its own target folder, removed when the run ends (gold/project.py):
-# its debug log file and JSON artifacts would be written for nobody (~2-3 s of a build's 15).
-# Dagster reads dbt's events from stdout, and keeps the partial-parse state, which is still written.
-DBT_FLAGS = ["--log-level-file", "none", "--no-write-json"]
 
 
 def landing_store() -> LocalFileStore:

@@ -21,6 +21,11 @@ from importlib.metadata import version as installed_version
 from dagster_dbt import DbtCliResource
 from packaging import version
 
+# Each run's dbt writes into its own target folder, removed when the run ends (gold/project.py):
+# its debug log file and JSON artifacts would be written for nobody (~2-3 s of a build's 15).
+# Dagster reads dbt's events from stdout; the partial-parse state is still written and kept.
+DBT_FLAGS = ["--log-level-file", "none", "--no-write-json"]
+
 
 class DbtCli(DbtCliResource):
     @cached_property

@@ -6,9 +6,8 @@ from importlib.metadata import version
 import dagster_dbt.core.resource as dagster_dbt_resource
 from packaging.version import Version
 
-from retail_assets.gold.dbt_cli import DbtCli
+from retail_assets.gold.dbt_cli import DBT_FLAGS, DbtCli
 from retail_assets.gold.project import dbt_executable, dbt_project
-from retail_assets.resources import DBT_FLAGS
 
 
 def test_the_version_is_the_installed_dbt_core_and_no_subprocess_asks_for_it(monkeypatch):

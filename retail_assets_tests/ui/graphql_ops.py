@@ -58,6 +58,7 @@ def launch_assets(dev: DagsterDev, asset_paths: list[list[str]], location: str) 
     assert result["__typename"] == "LaunchRunSuccess", result
     return result["run"]["id"]
 
+
 RUNS = """query($filter: RunsFilter) { runsOrError(filter: $filter) { __typename
   ... on Runs { results { id status startTime endTime tags { key value } } } ... on PythonError { message } } }"""
 

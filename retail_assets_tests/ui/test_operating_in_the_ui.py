@@ -29,11 +29,10 @@ GOLD_TABLES = ["gold.fct_sales", "gold.fct_orders", "gold.dim_customer", "gold.d
                "gold.dim_employee", "gold.rpt_daily_sales", "gold.rpt_top_products", "gold.v_executive_summary"]
 
 
-def _data_plane_keys(dev, daily_only=False) -> list[list[str]]:
-    """The assets of the bronze, silver and gold groups as the UI lists them (or only the daily ones)."""
+def _daily_data_plane_keys(dev) -> list[list[str]]:
+    """The daily-partitioned assets of the bronze, silver and gold groups, as the UI lists them."""
     nodes = dev.graphql("{ assetNodes { assetKey { path } groupName isPartitioned } }")["assetNodes"]
-    return [n["assetKey"]["path"] for n in nodes
-            if n["groupName"] in ("bronze", "silver", "gold") and (n["isPartitioned"] or not daily_only)]
+    return [n["assetKey"]["path"] for n in nodes if n["groupName"] in ("bronze", "silver", "gold") and n["isPartitioned"]]
 
 
 def _backfill(dev, assets):
@@ -87,7 +86,7 @@ def test_a_backfill_from_the_ui_over_loaded_days_is_one_ranged_run_and_changes_n
     """The operator re-runs the three days (every daily asset, bronze to fct_sales) from the UI."""
     db = dagster_dev.data_dir / "warehouse.duckdb"
     before = _gold_fingerprint(db)
-    backfill = _backfill(dagster_dev, _data_plane_keys(dagster_dev, daily_only=True))
+    backfill = _backfill(dagster_dev, _daily_data_plane_keys(dagster_dev))
     assert len(backfill["runs"]) == 1 and _is_ranged_over_the_days(backfill["runs"][0]), backfill["runs"]
     assert not any("dagster/partition" in {t["key"] for t in r["tags"]} for r in backfill["runs"]), "no run per day"
     assert _gold_fingerprint(db) == before, "re-running a backfill over loaded days must change nothing"
