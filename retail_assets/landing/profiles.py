@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from retail_assets.entities import ENTITIES
+from retail_assets.landing.formats import UnsupportedFormat, format_regex
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 FORMATS = {"csv", "xlsx", "json", "ndjson"}
@@ -70,6 +71,13 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
     pattern = re.compile(raw["match"])
     if "date" not in pattern.groupindex:
         raise ProfileError(f"{origin}: match must capture the business date as (?P<date>...)")
+    timestamp_formats = tuple(raw.get("timestamp_formats", ["%Y-%m-%d %H:%M:%S"]))
+    date_formats = tuple(raw.get("date_formats", ["%Y-%m-%d"]))
+    for fmt in (*timestamp_formats, *date_formats):
+        try:
+            format_regex(fmt)
+        except UnsupportedFormat as exc:
+            raise ProfileError(f"{origin}: {exc}") from None
     return SourceProfile(
         name=raw["name"],
         entity=raw["entity"],
@@ -83,8 +91,8 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
         sheet=raw.get("sheet"),
         date_format=raw.get("date_format", "%Y-%m-%d"),
         constants=constants,
-        timestamp_formats=tuple(raw.get("timestamp_formats", ["%Y-%m-%d %H:%M:%S"])),
-        date_formats=tuple(raw.get("date_formats", ["%Y-%m-%d"])),
+        timestamp_formats=timestamp_formats,
+        date_formats=date_formats,
         max_late_days=int(raw.get("max_late_days", 7)),
         rules=dict(raw.get("rules") or {}),
     )

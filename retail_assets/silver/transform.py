@@ -38,6 +38,7 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from retail_assets.entities import ENTITIES, Entity
+from retail_assets.landing.formats import WHITESPACE, format_regex
 from retail_assets.landing.profiles import SourceProfile, profile_by_name
 from retail_assets.silver.columns import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, silver_columns
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, silver_schema
@@ -56,10 +57,7 @@ class SilverWindow:
 # breaks ties clean_batch leaves to input order (two uploads of one name at the same instant).
 DELIVERY_ORDER = ["_ingested_at", "source_file", "source_row_number", "file_sha256"]
 
-# Python's str.isspace() characters as the body of an RE2 character class: what pandas'
-# str.strip() (pyarrow utf8_trim_whitespace) removes and Python's `\s` matches.
-# RE2's own `\s` is only [\t\n\f\r ].
-_WS = r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_WS = WHITESPACE  # landing/formats.py: Python's isspace() as an RE2 class
 
 _IBIS_TYPES = {"string": dt.string, "int": dt.int64, "decimal": dt.float64, "discount": dt.float64,
                "timestamp": dt.timestamp, "date": dt.date}
@@ -191,41 +189,6 @@ _DEFAULT_PART = {"m": 1, "d": 1, "H": 0, "M": 0, "S": 0}
 _FIELD_NAME = {"Y": "year", "m": "month", "d": "day", "H": "hour", "M": "minute", "S": "second"}
 
 
-def _format_regex(fmt: str) -> tuple[str, list[str]]:
-    """An anchored RE2 pattern for a strptime format, and the directive of each capture group.
-
-    Mirrors pandas.to_datetime(format=...): %Y takes 4 digits, the other fields 1-2
-    (range-checked later), a space takes any run of whitespace. Formats pandas parses
-    by its ISO path ('%Y-%m-%d %H:%M:%S' and its prefixes) accept 't' for 'T'; the
-    others go through strptime, which also allows a space-padded day and ignores case.
-    (Not mirrored: strptime's `\\d` also takes non-ASCII digits, e.g. Arabic-Indic.)
-    """
-    iso = "%Y-%m-%d %H:%M:%S".startswith(fmt) or "%Y-%m-%dT%H:%M:%S".startswith(fmt)
-    fields = {"Y": r"(\d{4})", "m": r"(\d{1,2})", "d": r"(\d{1,2})" if iso else r"(\d{1,2}| [1-9])",
-              "H": r"(\d{1,2})", "M": r"(\d{1,2})", "S": r"(\d{1,2})"}
-    pattern, groups, i = "", [], 0
-    while i < len(fmt):
-        if fmt[i] == "%":
-            directive = fmt[i + 1 : i + 2]
-            if directive not in fields or directive in groups:
-                raise NotImplementedError(f"strptime directive %{directive} in {fmt!r} is not supported")
-            pattern += fields[directive]
-            groups.append(directive)
-            i += 2
-        elif fmt[i].isspace():
-            pattern += f"[{_WS}]+"
-            i += 1
-        elif fmt[i] == "T" and iso:
-            pattern += "[Tt]"
-            i += 1
-        else:
-            pattern += re.escape(fmt[i])
-            i += 1
-    if "Y" not in groups:
-        raise NotImplementedError(f"timestamp format {fmt!r} has no %Y")
-    return ("^" if iso else "(?i)^") + pattern + "$", groups
-
-
 def _days_in_month(year: ir.IntegerValue, month: ir.IntegerValue) -> ir.IntegerValue:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     return ibis.cases(
@@ -263,7 +226,7 @@ def _pieces(t: ir.Table, column: str, type_: str, profile: SourceProfile) -> dic
     if type_ in ("timestamp", "date"):
         out = {}
         for i, fmt in enumerate(_formats(type_, profile)):
-            pattern, groups = _format_regex(fmt)
+            pattern, groups = format_regex(fmt)
             fits = text.re_search(pattern)
             for g, directive in enumerate(groups):
                 field = text.re_extract(pattern, g + 1).strip()  # ' 1' (space-padded day) -> '1'
@@ -282,7 +245,7 @@ def _calendar_checked(t: ir.Table, column: str, type_: str, profile: SourceProfi
         return {}
     out = {}
     for i, fmt in enumerate(_formats(type_, profile)):
-        groups = _format_regex(fmt)[1]
+        groups = format_regex(fmt)[1]
         part = {d: t[_piece(column, f"f{i}{_FIELD_NAME[d]}")] if d in groups else ibis.literal(_DEFAULT_PART[d])
                 for d in ["Y", *_DEFAULT_PART]}
         valid = (

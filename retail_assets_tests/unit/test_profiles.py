@@ -244,3 +244,13 @@ def test_load_profiles_reports_the_offending_file(tmp_path: Path):
     (tmp_path / "broken.yaml").write_text(yaml.safe_dump(doc(format="txt")))
     with pytest.raises(ProfileError, match="broken.yaml"):
         load_profiles(tmp_path)
+
+
+@pytest.mark.parametrize(("key", "fmt", "reason"), [
+    ("timestamp_formats", "%d %b %Y %H:%M", r"directive %b .* not supported"),
+    ("date_formats", "%d/%m", r"has no %Y"),
+])
+def test_parse_profile_rejects_a_format_silver_cannot_parse(key, fmt, reason):
+    """Checked when the profile loads (with its file name), never mid-run in silver."""
+    with pytest.raises(ProfileError, match=f"my.yaml: .*{reason}"):
+        parse_profile(doc(**{key: [fmt]}), origin="my.yaml")

@@ -1,0 +1,54 @@
+"""The date and timestamp formats a source profile may declare, as RE2 patterns silver matches with.
+
+Pure (no Ibis): profiles are checked against it when they load, so a profile with a
+format silver cannot parse fails at definition load with its file name, never mid-run.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Python's str.isspace() characters as the body of an RE2 character class: what pandas'
+# str.strip() (pyarrow utf8_trim_whitespace) removes and Python's `\s` matches.
+# RE2's own `\s` is only [\t\n\f\r ].
+WHITESPACE = r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+
+
+class UnsupportedFormat(ValueError):
+    """A strptime format silver cannot express; str() says which part."""
+
+
+def format_regex(fmt: str) -> tuple[str, list[str]]:
+    """An anchored RE2 pattern for a strptime format, and the directive of each capture group.
+
+    Mirrors pandas.to_datetime(format=...): %Y takes 4 digits, the other fields 1-2
+    (range-checked later), a space takes any run of whitespace. Formats pandas parses
+    by its ISO path ('%Y-%m-%d %H:%M:%S' and its prefixes) accept 't' for 'T'; the
+    others go through strptime, which also allows a space-padded day and ignores case.
+    (Not mirrored: strptime's `\\d` also takes non-ASCII digits, e.g. Arabic-Indic.)
+    """
+    iso = "%Y-%m-%d %H:%M:%S".startswith(fmt) or "%Y-%m-%dT%H:%M:%S".startswith(fmt)
+    fields = {"Y": r"(\d{4})", "m": r"(\d{1,2})", "d": r"(\d{1,2})" if iso else r"(\d{1,2}| [1-9])",
+              "H": r"(\d{1,2})", "M": r"(\d{1,2})", "S": r"(\d{1,2})"}
+    pattern, groups, i = "", [], 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1 : i + 2]
+            if directive not in fields or directive in groups:
+                raise UnsupportedFormat(f"strptime directive %{directive} in {fmt!r} is not supported "
+                                        f"(supported: %Y %m %d %H %M %S, each once)")
+            pattern += fields[directive]
+            groups.append(directive)
+            i += 2
+        elif fmt[i].isspace():
+            pattern += f"[{WHITESPACE}]+"
+            i += 1
+        elif fmt[i] == "T" and iso:
+            pattern += "[Tt]"
+            i += 1
+        else:
+            pattern += re.escape(fmt[i])
+            i += 1
+    if "Y" not in groups:
+        raise UnsupportedFormat(f"date/time format {fmt!r} has no %Y")
+    return ("^" if iso else "(?i)^") + pattern + "$", groups
