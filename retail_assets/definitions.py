@@ -8,6 +8,7 @@ from retail_assets.automation.schedules import daily_safety_net_job, daily_safet
 from retail_assets.automation.sensors import automation_sensor
 from retail_assets.bronze.assets import bronze_assets
 from retail_assets.gold.assets import DAILY_MODEL_KEYS, gold_models
+from retail_assets.instance import apply_ranged_run_fix
 from retail_assets.jobs import landing_ingest_job
 from retail_assets.landing.quarantine import quarantine_landing_files
 from retail_assets.landing.sensor import landing_file_sensor
@@ -16,6 +17,8 @@ from retail_assets.ml.assets import MODEL_KEY
 from retail_assets.reports import report_assets
 from retail_assets.resources import build_resources
 from retail_assets.silver.assets import silver_assets
+
+apply_ranged_run_fix()  # before any run is created from these definitions (retail_assets/instance.py)
 
 GOLD = GoldShape(daily=DAILY_MODEL_KEYS, unpartitioned=frozenset(gold_models.keys) - DAILY_MODEL_KEYS)
 
