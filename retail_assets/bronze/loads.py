@@ -57,11 +57,30 @@ def bronze_rows(content: bytes, profile: SourceProfile, file: str, sha256: str, 
     return rows  # canonical columns, then BRONZE_META in order
 
 
+# A drop is written in batches of this many rows: one transaction for hundreds of files, while a
+# catch-up of years never holds more than this in memory (chunked by rows, not by calendar gaps).
+BATCH_ROWS = 1_000_000
+
+
 def load_files_to_bronze(store: LocalFileStore, warehouse: Warehouse, entity: str, start: date, end: date,
-                         log=None, profiles=None) -> list[FileOutcome]:
-    """Load, archive or reject every landing file of `entity` in the window; record each in the audit."""
+                         log=None, profiles=None, batch_rows: int = BATCH_ROWS) -> list[FileOutcome]:
+    """Load, archive or reject every landing file of `entity` in the window; record each in the audit.
+
+    Files are archived only once their rows and audit row are committed, so a crash in between
+    leaves them in landing, and the re-run archives them without appending twice (see `retry`).
+    """
     outcomes = []
     with warehouse.bronze_writer(entity) as bronze:
+        to_archive: list[tuple[str, str, str]] = []  # (name, partition, sha) written, not yet committed
+        in_batch: dict[str, str] = {}  # sha256 -> name of this batch's loaded files (not committed yet)
+
+        def commit():
+            bronze.commit()
+            for name, partition, sha in to_archive:
+                store.archive(name, partition, sha)
+            to_archive.clear()
+            in_batch.clear()
+
         for name, profile, partition in files_in_window(store, entity, start, end, profiles):
             began = time.perf_counter()
             content = store.read_bytes(name)
@@ -75,17 +94,19 @@ def load_files_to_bronze(store: LocalFileStore, warehouse: Warehouse, entity: st
                 outcome.status, outcome.reason = "rejected", str(exc)
                 moved = store.reject(name, f"{name}: {exc}\nprofile: {profile.name}\nsha256: {sha}\n")
                 bronze.record(**audit, status="rejected", reason=str(exc))
+                commit()  # the audit row lands with the move, as for a file alone
                 _log(log, "error", f"file={name} entity={entity} status=rejected profile={profile.name} "
                                    f"partition={partition} rows_read=0 reason={exc} moved_to={moved}")
                 outcomes.append(outcome)
                 continue
             outcome.rows_read = len(rows)
-            earlier = bronze.already_loaded(sha)
+            earlier = in_batch.get(sha) or bronze.already_loaded(sha)
             # Same name, same content, never archived: a retry after a crash between the
             # bronze append and the archive move. The rows are in bronze; just archive.
             retry = earlier == name and not store.is_archived(name, partition, sha)
             if earlier is None:
                 bronze.append(rows, sha)
+                in_batch[sha] = name
                 # A header-only file has nothing for silver to account for: it is done here.
                 bronze.record(**audit, rows_read=len(rows), status="bronze" if len(rows) else "loaded")
             elif not retry:
@@ -93,11 +114,14 @@ def load_files_to_bronze(store: LocalFileStore, warehouse: Warehouse, entity: st
                 outcome.reason = f"same content as {earlier}, already loaded"
                 bronze.record(**audit, rows_read=len(rows), rows_duplicate=len(rows),
                               status="duplicate_file", reason=outcome.reason, replace=False)
-            store.archive(name, partition, sha)
+            to_archive.append((name, partition, sha))
             _log(log, "info", f"file={name} entity={entity} status={outcome.status} profile={profile.name} "
                               f"partition={partition} rows_read={outcome.rows_read} "
                               f"seconds={time.perf_counter() - began:.3f}")
             outcomes.append(outcome)
+            if bronze.pending_rows >= batch_rows:
+                commit()
+        commit()
     return outcomes
 
 

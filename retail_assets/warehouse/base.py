@@ -44,19 +44,34 @@ class TableStats:
 
 
 class BronzeWriter(ABC):
-    """One entity's bronze loads in one session of the warehouse (one connection, one job queue...)."""
+    """One entity's bronze loads in one session of the warehouse (one connection, one job queue...).
+
+    `append` and `record` are buffered and become visible together at `commit()`: a drop of
+    hundreds of files is one write of its rows and audit rows, not one per file (each DuckDB
+    transaction, each BigQuery load job, has a fixed cost that hundreds of small files multiply).
+    """
 
     @abstractmethod
     def already_loaded(self, sha256: str) -> str | None:
-        """Name of a file with this exact content already loaded, if any."""
+        """Name of a file with this exact content already loaded (committed), if any."""
 
     @abstractmethod
     def append(self, rows: pd.DataFrame, sha256: str) -> None:
-        """Append one file's rows; appending the same content again replaces it (idempotent)."""
+        """Append one file's rows at the next commit; appending the same content again replaces it (idempotent)."""
 
     @abstractmethod
     def record(self, replace: bool = True, **row) -> None:
-        """The file's row in audit.file_loads (`replace`: swap an earlier row of the same name and content)."""
+        """The file's row in audit.file_loads at the next commit (`replace`: swap an earlier row of the
+        same name and content)."""
+
+    @property
+    @abstractmethod
+    def pending_rows(self) -> int:
+        """Rows appended since the last commit (the caller commits by rows, so memory stays bounded)."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Write everything appended and recorded since the last commit, all of it or none."""
 
 
 class Warehouse(ConfigurableResource, ABC):

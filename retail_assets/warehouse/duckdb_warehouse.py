@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from retail_assets.entities import ENTITIES
 from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse
@@ -43,15 +44,37 @@ def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False) -
 class _DuckDBBronzeWriter(BronzeWriter):
     def __init__(self, warehouse: "DuckDBWarehouse", conn, entity: str):
         self.warehouse, self.conn, self.entity = warehouse, conn, entity
+        self._schema = bronze_schema(ENTITIES[entity])
+        self._batches: list[pa.Table] = []
+        self._records: list[tuple[bool, dict]] = []
 
     def already_loaded(self, sha256: str) -> str | None:
         return self.warehouse.file_already_loaded(self.conn, sha256)
 
     def append(self, rows: pd.DataFrame, sha256: str) -> None:
-        self.warehouse.append_bronze(self.conn, self.entity, rows, sha256)
+        self._batches.append(to_arrow(rows, self._schema))  # Arrow now: the frame's objects are freed
 
     def record(self, replace: bool = True, **row) -> None:
-        self.warehouse.record_file_load(self.conn, replace=replace, **row)
+        self._records.append((replace, row))
+
+    @property
+    def pending_rows(self) -> int:
+        return sum(b.num_rows for b in self._batches)
+
+    def commit(self) -> None:
+        if not (self._batches or self._records):
+            return
+        self.conn.execute("BEGIN")
+        try:
+            if self._batches:
+                self.warehouse.append_bronze(self.conn, self.entity, pa.concat_tables(self._batches))
+            for replace, row in self._records:
+                self.warehouse.record_file_load(self.conn, replace=replace, **row)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self._batches, self._records = [], []
 
 
 class SilverTableMismatch(ValueError):
@@ -99,13 +122,11 @@ class DuckDBWarehouse(Warehouse):
         ).fetchone()
         return row[0] if row else None
 
-    def append_bronze(self, conn, entity: str, rows: pd.DataFrame, sha: str) -> None:
-        """Append one file's rows; re-appending the same content replaces it (idempotent)."""
-        batch = to_arrow(rows, bronze_schema(ENTITIES[entity]))  # noqa: F841
-        conn.execute("BEGIN")
-        conn.execute(f"DELETE FROM bronze.{entity} WHERE _file_sha256 = ?", [sha])
+    def append_bronze(self, conn, entity: str, batch: pa.Table) -> None:
+        """Inside the caller's transaction: append files' rows, replacing rows of the same contents
+        (a re-run after a crash between append and archive appends nothing twice)."""
+        conn.execute(f"DELETE FROM bronze.{entity} WHERE _file_sha256 IN (SELECT DISTINCT _file_sha256 FROM batch)")
         conn.execute(f"INSERT INTO bronze.{entity} BY NAME SELECT * FROM batch")
-        conn.execute("COMMIT")
 
     # --- audit -------------------------------------------------------------
     def record_file_load(self, conn, replace: bool = True, **row) -> None:

@@ -30,7 +30,7 @@ from retail_assets.landing.profiles import load_profiles, profile_by_name
 from retail_assets.silver.columns import silver_columns
 from retail_assets.silver.transform import silver_window
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
-from retail_assets.warehouse.table_schemas import silver_schema
+from retail_assets.warehouse.table_schemas import bronze_schema, silver_schema, to_arrow
 
 WAREHOUSE = DuckDBWarehouse(path=":memory:")  # only its conn-taking methods are used
 EVER = (date(2000, 1, 1), date(2100, 1, 1))
@@ -255,8 +255,7 @@ def silver_tables(frames: list[pd.DataFrame], entity: str, window: tuple[date, d
     conn = duckdb.connect()
     WAREHOUSE.ensure_tables(conn, entity)
     for frame in frames:
-        for sha, rows in frame.groupby("_file_sha256", sort=False):
-            WAREHOUSE.append_bronze(conn, entity, rows, sha)
+        WAREHOUSE.append_bronze(conn, entity, to_arrow(frame, bronze_schema(ENTITIES[entity])))
     if silver is not None:
         conn.register("silver_rows", silver)
         if silver_declared:
