@@ -187,8 +187,10 @@ def _mape_md(mape: pd.DataFrame) -> MetadataValue:
     key_prefix=PREFIX, group_name="ml", deps=[RPT_DAILY], pool=POOL, owners=OWNERS, kinds={"python", "duckdb"},
     description=(
         "ml.sales_forecast: revenue per store for the 14 days after the latest sale date (trailing-8-week mean "
-        "of the same weekday; missing days ignored). Appends one run per forecast_made_on, so past forecasts stay "
-        "for ml/forecast_vs_actual. backtest_mape = the same method made 14 days ago, scored on what happened."
+        "of the same weekday; missing days ignored; a weekday the store never trades on is forecast 0 with "
+        "expected_open False). Appends one run per forecast_made_on, so past forecasts stay "
+        "for ml/forecast_vs_actual. backtest_mape = the same method made 14 days ago, scored on what happened "
+        "(days without sales are left out of the MAPE: no division by zero)."
     ),
 )
 def sales_forecast(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
@@ -201,6 +203,8 @@ def sales_forecast(context: AssetExecutionContext, warehouse: Warehouse) -> Mate
     backtest = score_forecasts(forecast_revenue(daily, made_on - pd.Timedelta(days=14)), daily)
     return MaterializeResult(metadata={
         "forecast_made_on": made_on.isoformat(), "dagster/row_count": len(forecasts),
+        "forecast_days_open": int(forecasts["expected_open"].sum()),
+        "forecast_days_closed": int((~forecasts["expected_open"]).sum()),
         "backtest_mape_mean": float(backtest["mape"].mean()) if len(backtest) else float("nan"),
         "backtest_mape_by_store": _mape_md(backtest), "preview": preview(forecasts),
         "forecast_chart": forecast_chart(daily, forecasts),
@@ -223,7 +227,8 @@ def forecast_vs_actual(context: AssetExecutionContext, warehouse: Warehouse) -> 
     joined = join_actuals(forecasts, daily, through) if len(forecasts) else pd.DataFrame()
     if joined.empty:
         joined = pd.DataFrame(columns=["forecast_made_on", "store_id", "forecast_date", "horizon_day",
-                                       "forecast_revenue", "history_days", "actual_revenue", "abs_pct_error"])
+                                       "forecast_revenue", "history_days", "expected_open", "actual_revenue",
+                                       "store_traded", "abs_pct_error"])
     gold_data.replace_table(warehouse, "forecast_vs_actual", joined)
     mape = score_forecasts(forecasts, daily) if len(forecasts) else pd.DataFrame(columns=["store_id", "mape"])
     return MaterializeResult(metadata={

@@ -32,7 +32,18 @@ def replace_table(warehouse: Warehouse, table: str, frame: pd.DataFrame) -> None
 
 def upsert_forecasts(warehouse: Warehouse, frame: pd.DataFrame) -> None:
     """Append a forecast run to ml.sales_forecast, replacing an earlier run made on the same day."""
+    _add_expected_open(warehouse)
     warehouse.replace_rows("ml", "sales_forecast", frame, key="forecast_made_on")
+
+
+def _add_expected_open(warehouse: Warehouse) -> None:
+    """Forecasts stored before closed days were recognised assumed every day open: say so in the new column."""
+    try:
+        stored = warehouse.read_table("ml", "sales_forecast")
+    except Exception:  # noqa: BLE001 (no table yet: the first run creates it with the column)
+        return
+    if "expected_open" not in stored.columns:
+        warehouse.replace_table("ml", "sales_forecast", stored.assign(expected_open=True))
 
 
 def read_forecasts(warehouse: Warehouse) -> pd.DataFrame:
