@@ -167,14 +167,16 @@ def customer_scores(context: AssetExecutionContext, warehouse: Warehouse) -> Mat
     folder = latest_model_dir()
     pipeline, meta = load_model(folder)
     features = gold_data.read_features(warehouse)
-    from retail_assets.ml.scoring import build_scores  # scikit-learn: imported when scoring, not at load
+    from retail_assets.ml.scoring import build_scores, segment_thresholds  # scikit-learn: imported when scoring
 
     scores = build_scores(pipeline, features, int(meta["metrics"]["horizon_days"]), meta["version"])
+    thresholds = segment_thresholds(features, scores["churn_probability"].to_numpy(), scores["expected_value"].to_numpy())
     gold_data.replace_table(warehouse, "customer_scores", scores)
     return MaterializeResult(metadata={
         "dagster/row_count": len(scores), "model_version": meta["version"], "artifact_path": MetadataValue.path(str(folder)),
         "mean_churn_probability": float(scores["churn_probability"].mean()),
         "high_value_customers": int(scores["high_value"].sum()), "vip_potential_customers": int(scores["vip_potential"].sum()),
+        **{f"threshold_{k}": round(v, 4) for k, v in thresholds.items()},
         "preview": preview(scores.sort_values("churn_probability", ascending=False)),
     })
 

@@ -38,11 +38,8 @@ def upsert_forecasts(warehouse: Warehouse, frame: pd.DataFrame) -> None:
 
 def _add_expected_open(warehouse: Warehouse) -> None:
     """Forecasts stored before closed days were recognised assumed every day open: say so in the new column."""
-    try:
-        stored = warehouse.read_table("ml", "sales_forecast")
-    except Exception:  # noqa: BLE001 (no table yet: the first run creates it with the column)
-        return
-    if "expected_open" not in stored.columns:
+    stored = warehouse.read_table("ml", "sales_forecast")  # no table yet: no columns, the first run creates it
+    if "forecast_made_on" in stored.columns and "expected_open" not in stored.columns:
         warehouse.replace_table("ml", "sales_forecast", stored.assign(expected_open=True))
 
 
