@@ -4,8 +4,9 @@
 * expected_value: revenue expected over the next horizon = 8-week revenue rate x horizon x (1 - churn).
 * high_value: expected_value in the top HIGH_VALUE_QUANTILE share of customers.
 * vip_potential: not high value yet, likely to stay (churn probability at most the buyers' median),
-  big baskets (top 20 % avg_basket) but at most median spend: they buy a lot per visit and rarely;
-  the segment to grow into VIPs.
+  big baskets (top 20 % avg_basket) but at most the median number of purchases: they buy a lot per
+  visit and rarely; the segment to grow into VIPs. (Rarely is counted in purchases, not spend: with
+  one-order customers a big basket *is* big spend, and "big basket, small spend" was empty on real data.)
 
 Every threshold is a quantile of this scoring's own customers, so the segments follow the data: a
 wholesaler's spend or a churn rate of 80 % (the real Online Retail export) moves the cut-offs, not
@@ -28,11 +29,11 @@ def segment_thresholds(features: pd.DataFrame, churn: np.ndarray, value: np.ndar
     """The cut-offs of the segments, as quantiles over customers who bought in the look-back window."""
     buyers = (features["frequency"] > 0).to_numpy()
     if not buyers.any():
-        return {"high_value_min": np.inf, "big_basket_min": np.inf, "spend_median": 0.0, "stay_churn_max": 0.0}
+        return {"high_value_min": np.inf, "big_basket_min": np.inf, "frequency_median": 0.0, "stay_churn_max": 0.0}
     return {
         "high_value_min": float(np.quantile(value[buyers], HIGH_VALUE_QUANTILE)),
         "big_basket_min": float(features.loc[buyers, "avg_basket"].quantile(BIG_BASKET_QUANTILE)),
-        "spend_median": float(features.loc[buyers, "monetary"].median()),
+        "frequency_median": float(features.loc[buyers, "frequency"].median()),
         # likely to stay = the buyers' less risky half: the class-weighted model's probabilities rank
         # customers but are not calibrated rates, so a fixed 0.5 would mean different things on each data set
         "stay_churn_max": float(np.median(churn[buyers])),
@@ -48,7 +49,7 @@ def build_scores(pipeline, features: pd.DataFrame, horizon_days: int, model_vers
     vip_potential = (
         ~high_value & buyers.to_numpy() & (churn <= cut["stay_churn_max"])
         & (features["avg_basket"].to_numpy() >= cut["big_basket_min"])
-        & (features["monetary"].to_numpy() <= cut["spend_median"])
+        & (features["frequency"].to_numpy() <= cut["frequency_median"])
     )
     return pd.DataFrame(
         {
