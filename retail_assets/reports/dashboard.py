@@ -175,7 +175,8 @@ def _employee_card(employees: int) -> str:
     text = (f"{employees:,} employees in gold.dim_employee; hours, labour cost and sales per hour per employee "
             "are in reports/employee_hours.csv." if employees else NO_EMPLOYEES)
     flag = "" if employees else ' class="no-data"'
-    return f'<article class="card wide" id="employees"><h2>Employees</h2><p id="employees-note"{flag}>{escape(text)}</p></article>'
+    return (f'<article class="card wide" id="employees"><h2>Employees</h2>'
+            f'<p id="employees-note"{flag}>{escape(text)}</p></article>')
 
 
 def _inventory_card(alerts: pd.DataFrame, has_inventory: bool = True) -> str:
