@@ -72,7 +72,7 @@ def online_retail() -> Path:
 # The longest test files, longest first. With two xdist workers (make test), a long file
 # collected last would run alone at the end while the other worker idles.
 LONGEST_FIRST = ("ui/", "gold/test_gold_materialize.py", "gold/test_concurrent_backfills.py", "reports/",
-                 "observability/", "ingestion/")
+                 "real_data/", "observability/", "ingestion/")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -82,10 +82,10 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable: the order inside each file is kept
 
 
-# Packages whose tests share one package-scoped fixture (reports: a warehouse built bronze to
-# reports, ~50 s). `make test` runs `-n 2 --dist loadfile`, which sends whole files to a worker;
+# Packages whose tests share one package- or module-scoped fixture (reports: a warehouse built bronze to
+# reports, ~50 s; real_data: the real Online Retail exports through the whole graph, twice, ~65 s). `make test` runs `-n 2 --dist loadfile`, which sends whole files to a worker;
 # two files of such a package on two workers would build the fixture twice.
-SHARED_FIXTURE_PACKAGES = ("retail_assets_tests/reports/",)
+SHARED_FIXTURE_PACKAGES = ("retail_assets_tests/reports/", "retail_assets_tests/real_data/")
 
 
 def pytest_xdist_make_scheduler(config, log):

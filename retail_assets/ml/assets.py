@@ -29,7 +29,12 @@ from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.metadata import preview
 from retail_assets.ml import gold_data
 from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
-from retail_assets.ml.features import DEFAULT_HORIZON_DAYS, DEFAULT_THRESHOLD, build_customer_features
+from retail_assets.ml.features import (
+    DEFAULT_HORIZON_DAYS,
+    DEFAULT_THRESHOLD,
+    build_customer_features,
+    guest_sales_summary,
+)
 from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
 from retail_assets.reports.charts import forecast_chart, png_markdown
 from retail_assets.warehouse.base import Warehouse
@@ -49,24 +54,39 @@ def _latest_sale(sales: pd.DataFrame) -> date:
     return pd.to_datetime(sales["sale_date"]).max().date()
 
 
+class FeaturesConfig(Config):
+    # ISO date; empty = the latest sale date in gold (the cut-off follows the data, never the clock)
+    cutoff_date: str = ""
+
+
 @asset(
     key_prefix=PREFIX, group_name="ml", deps=[FCT_SALES, DIM_CUSTOMER, DIM_STORE], pool=POOL, owners=OWNERS,
     kinds={"python", "duckdb", "pandera"},
     description=(
-        "ml.customer_features: one row per customer signed up by the latest sale date, features as of that day "
-        "(recency, 8-week frequency/monetary/basket/discount/online share, tenure, main store type/region, "
-        "loyalty tier of the SCD version valid then). Validated by retail_assets.ml.features.CustomerFeatures; "
-        "a failure names the column: check gold.fct_sales / gold.dim_customer for that field."
+        "ml.customer_features: one row per customer known by the cut-off (signed up, or without a signup date as "
+        "in a sales-only export: bought by then), features as of that day (recency, 8-week frequency/monetary/"
+        "basket/discount/online share, tenure from signup or else the first purchase, main store type/region, "
+        "loyalty tier of the SCD version valid then, 'unknown' where no master file gave one). Cut-off: the latest "
+        "sale date in gold, or config cutoff_date. Guest checkouts are left out and counted in the metadata. "
+        "Validated by retail_assets.ml.features.CustomerFeatures; a failure names the column: check "
+        "gold.fct_sales / gold.dim_customer for that field."
     ),
 )
-def customer_features(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
+def customer_features(context: AssetExecutionContext, config: FeaturesConfig, warehouse: Warehouse) -> MaterializeResult:
     sales, customers, stores = gold_data.read_churn_inputs(warehouse)
-    cutoff = _latest_sale(sales)
+    cutoff = date.fromisoformat(config.cutoff_date) if config.cutoff_date else _latest_sale(sales)
     features = build_customer_features(sales, customers, stores, cutoff)
     gold_data.replace_table(warehouse, "customer_features", features)
+    identified = sales.loc[pd.to_datetime(sales["sale_date"]) <= pd.Timestamp(cutoff), "customer_id"].dropna()
+    without_signup = set(customers.loc[customers["signup_date"].isna(), "customer_id"])
     return MaterializeResult(metadata={
         "cutoff_date": cutoff.isoformat(), "dagster/row_count": len(features),
-        "customers_with_purchases": int((features["frequency"] > 0).sum()), "preview": preview(features),
+        "customers_with_purchases": int((features["frequency"] > 0).sum()),
+        "identified_customers_in_sales": int(identified.nunique()),
+        "customers_tenure_from_first_purchase": int(features["customer_id"].isin(without_signup).sum()),
+        "loyalty_tier_unknown": int((features["loyalty_tier"] == "unknown").sum()),
+        **guest_sales_summary(sales, cutoff),
+        "preview": preview(features),
     })
 
 
@@ -81,6 +101,8 @@ class ChurnModelConfig(Config):
     description=(
         "Churn model (scaling + one-hot + class-weighted logistic regression). Trained on features at T_train "
         "labelled on the next horizon, evaluated on the later cut-off T_test = T_train + horizon (time split). "
+        "Metadata: ROC AUC, PR AUC, the always-majority and recency-only baselines, and `verdict`, one sentence "
+        "saying whether the model beats recency on this data (`beats_recency_baseline`). "
         "Artifact under <RETAIL_DATA_DIR>/artifacts/customer_churn_model/<version>/. If the check "
         "churn_model_beats_baseline fails, compare roc_auc with baseline_recency_roc_auc here before trusting scores."
     ),
@@ -95,7 +117,7 @@ def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfi
     folder = save_model(trained.pipeline, {"metrics": trained.metrics,
                                            "top_coefficients": trained.coefficients.to_dict("records")}, version_hash)
     m = trained.metrics
-    context.log.info(f"churn model {folder.name}: roc_auc={m['roc_auc']:.4f} recency_auc={m['baseline_recency_roc_auc']:.4f}")
+    context.log.info(f"churn model {folder.name}: {m['verdict']}")
     return MaterializeResult(metadata={
         **{k: v for k, v in m.items()},
         "top_coefficients": MetadataValue.md(trained.coefficients.round(4).to_markdown(index=False)),
@@ -145,14 +167,16 @@ def customer_scores(context: AssetExecutionContext, warehouse: Warehouse) -> Mat
     folder = latest_model_dir()
     pipeline, meta = load_model(folder)
     features = gold_data.read_features(warehouse)
-    from retail_assets.ml.scoring import build_scores  # scikit-learn: imported when scoring, not at load
+    from retail_assets.ml.scoring import build_scores, segment_thresholds  # scikit-learn: imported when scoring
 
     scores = build_scores(pipeline, features, int(meta["metrics"]["horizon_days"]), meta["version"])
+    thresholds = segment_thresholds(features, scores["churn_probability"].to_numpy(), scores["expected_value"].to_numpy())
     gold_data.replace_table(warehouse, "customer_scores", scores)
     return MaterializeResult(metadata={
         "dagster/row_count": len(scores), "model_version": meta["version"], "artifact_path": MetadataValue.path(str(folder)),
         "mean_churn_probability": float(scores["churn_probability"].mean()),
         "high_value_customers": int(scores["high_value"].sum()), "vip_potential_customers": int(scores["vip_potential"].sum()),
+        **{f"threshold_{k}": round(v, 4) for k, v in thresholds.items()},
         "preview": preview(scores.sort_values("churn_probability", ascending=False)),
     })
 
@@ -165,8 +189,10 @@ def _mape_md(mape: pd.DataFrame) -> MetadataValue:
     key_prefix=PREFIX, group_name="ml", deps=[RPT_DAILY], pool=POOL, owners=OWNERS, kinds={"python", "duckdb"},
     description=(
         "ml.sales_forecast: revenue per store for the 14 days after the latest sale date (trailing-8-week mean "
-        "of the same weekday; missing days ignored). Appends one run per forecast_made_on, so past forecasts stay "
-        "for ml/forecast_vs_actual. backtest_mape = the same method made 14 days ago, scored on what happened."
+        "of the same weekday; missing days ignored; a weekday the store never trades on is forecast 0 with "
+        "expected_open False). Appends one run per forecast_made_on, so past forecasts stay "
+        "for ml/forecast_vs_actual. backtest_mape = the same method made 14 days ago, scored on what happened "
+        "(days without sales are left out of the MAPE: no division by zero)."
     ),
 )
 def sales_forecast(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
@@ -179,6 +205,8 @@ def sales_forecast(context: AssetExecutionContext, warehouse: Warehouse) -> Mate
     backtest = score_forecasts(forecast_revenue(daily, made_on - pd.Timedelta(days=14)), daily)
     return MaterializeResult(metadata={
         "forecast_made_on": made_on.isoformat(), "dagster/row_count": len(forecasts),
+        "forecast_days_open": int(forecasts["expected_open"].sum()),
+        "forecast_days_closed": int((~forecasts["expected_open"]).sum()),
         "backtest_mape_mean": float(backtest["mape"].mean()) if len(backtest) else float("nan"),
         "backtest_mape_by_store": _mape_md(backtest), "preview": preview(forecasts),
         "forecast_chart": forecast_chart(daily, forecasts),
@@ -201,7 +229,8 @@ def forecast_vs_actual(context: AssetExecutionContext, warehouse: Warehouse) -> 
     joined = join_actuals(forecasts, daily, through) if len(forecasts) else pd.DataFrame()
     if joined.empty:
         joined = pd.DataFrame(columns=["forecast_made_on", "store_id", "forecast_date", "horizon_day",
-                                       "forecast_revenue", "history_days", "actual_revenue", "abs_pct_error"])
+                                       "forecast_revenue", "history_days", "expected_open", "actual_revenue",
+                                       "store_traded", "abs_pct_error"])
     gold_data.replace_table(warehouse, "forecast_vs_actual", joined)
     mape = score_forecasts(forecasts, daily) if len(forecasts) else pd.DataFrame(columns=["store_id", "mape"])
     return MaterializeResult(metadata={

@@ -157,8 +157,20 @@ def train_churn_model(
         "baseline_recency_roc_auc": _auc(y_test, recency),
         "baseline_recency_pr_auc": float(average_precision_score(y_test, recency)),
     }
+    metrics["beats_recency_baseline"] = bool(metrics["roc_auc"] > metrics["baseline_recency_roc_auc"])
+    metrics["verdict"] = verdict(metrics)
     png = roc_plot(y_test, proba, recency, f"Churn holdout {dates.test_cutoff} + {horizon_days}d")
     return TrainedChurnModel(pipeline, dates, threshold, metrics, top_coefficients(pipeline), png)
+
+
+def verdict(metrics: dict) -> str:
+    """One plain sentence: does the model beat the recency-only rule on this data, by the holdout numbers."""
+    beats = "beats" if metrics["beats_recency_baseline"] else "does NOT beat"
+    return (f"On this data the model {beats} the recency-only rule: holdout ROC AUC {metrics['roc_auc']:.3f} vs "
+            f"{metrics['baseline_recency_roc_auc']:.3f}, PR AUC {metrics['pr_auc']:.3f} vs "
+            f"{metrics['baseline_recency_pr_auc']:.3f} (churn rate {metrics['holdout_positive_rate']:.1%}; "
+            f"always predicting the majority class is right {metrics['baseline_majority_accuracy']:.1%} of the time, "
+            f"ROC AUC 0.5).")
 
 
 def score_customers(pipeline: Pipeline, features: pd.DataFrame) -> np.ndarray:

@@ -3,6 +3,10 @@
 Only sales with sale_date <= cutoff feed a feature; the label looks only at
 (cutoff, cutoff + horizon]. Volume features use a fixed look-back window so a
 model trained at one cut-off sees the same scale at a later one.
+
+A sales-only export (no customer master) has no signup date and no loyalty tier:
+such a customer is known from their first purchase, tenure counts from it, and the
+tier is the 'unknown' level. Guest lines (no customer id) are nobody's features.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ FEATURE_COLUMNS = NUMERIC_FEATURES + CATEGORICAL_FEATURES
 
 
 class CustomerFeatures(pa.DataFrameModel):
-    """One row per customer known (signed up, with a valid SCD version) at the cut-off."""
+    """One row per customer known at the cut-off (signed up, or without a signup date: bought by then)."""
 
     customer_id: Series[str] = pa.Field(unique=True)
     cutoff_date: Series[pd.Timestamp]
@@ -51,17 +55,34 @@ class CustomerFeatures(pa.DataFrameModel):
         coerce = True
 
 
-def customers_at(customers: pd.DataFrame, cutoff: date) -> pd.DataFrame:
-    """The SCD2 version of each customer valid at the end of `cutoff` (signed up by then)."""
+def first_purchases(sales: pd.DataFrame, cutoff: date) -> pd.Series:
+    """The first sale date per identified customer, among sales on or before `cutoff`."""
+    return _known_sales(sales, cutoff).groupby("customer_id")["sale_date"].min().rename("first_purchase")
+
+
+def customers_at(customers: pd.DataFrame, cutoff: date, first_purchase: pd.Series | None = None) -> pd.DataFrame:
+    """The SCD2 version of each customer valid at the end of `cutoff`, for customers known by then: signed up
+    on or before it, or (no signup date, as in a sales-only export) with a first purchase on or before it."""
     end = pd.Timestamp(cutoff + timedelta(days=1))
     valid_to = pd.to_datetime(customers["valid_to"])
+    signup = pd.to_datetime(customers["signup_date"])
+    bought = customers["customer_id"].isin(first_purchase.index) if first_purchase is not None else False
     valid = (
         (pd.to_datetime(customers["valid_from"]) < end)
         & (valid_to.isna() | (valid_to >= end))
-        & (pd.to_datetime(customers["signup_date"]) <= pd.Timestamp(cutoff))
+        & ((signup <= pd.Timestamp(cutoff)) | (signup.isna() & bought))
     )
     current = customers[valid].sort_values(["customer_id", "valid_from"]).drop_duplicates("customer_id", keep="last")
     return current[["customer_id", "loyalty_tier", "signup_date"]].reset_index(drop=True)
+
+
+def guest_sales_summary(sales: pd.DataFrame, cutoff: date) -> dict:
+    """Guest checkouts (no customer id) on or before `cutoff`: kept out of the customer model, counted here."""
+    sales = sales.reset_index(drop=True)
+    known = pd.to_datetime(sales["sale_date"]) <= pd.Timestamp(cutoff)
+    guests = sales[known & sales["customer_id"].isna()]
+    return {"guest_lines_excluded": int(len(guests)), "guest_transactions_excluded": int(guests["transaction_id"].nunique()),
+            "guest_revenue_excluded": round(float(guests["revenue"].sum()), 2)}
 
 
 def _known_sales(sales: pd.DataFrame, cutoff: date) -> pd.DataFrame:
@@ -76,7 +97,8 @@ def build_customer_features(
 ) -> pd.DataFrame:
     """Features per customer as of `cutoff` from sales on or before it; see CustomerFeatures."""
     cut = pd.Timestamp(cutoff)
-    base = customers_at(customers, cutoff)
+    first = first_purchases(sales, cutoff)
+    base = customers_at(customers, cutoff, first)
     known = _known_sales(sales, cutoff)
     history_start = known["sale_date"].min() if len(known) else cut
     window = known[known["sale_date"] > cut - pd.Timedelta(days=LOOKBACK_DAYS)]
@@ -105,8 +127,9 @@ def build_customer_features(
         .sort_values(["customer_id", "n", "store_id"], ascending=[True, False, True])
         .drop_duplicates("customer_id").set_index("customer_id")["store_id"]
     )
-    out = base.set_index("customer_id").join([per_tx, money, last]).join(main.rename("main_store"))
-    signup = pd.to_datetime(out["signup_date"])
+    out = base.set_index("customer_id").join([per_tx, money, last, first]).join(main.rename("main_store"))
+    # no signup date (a sales-only export): the customer exists from their first purchase
+    signup = pd.to_datetime(out["signup_date"]).fillna(out["first_purchase"])
     since_signup = (cut - signup.clip(lower=history_start)).dt.days  # never bought: time they could have
     recency = (cut - out["last_sale"]).dt.days.fillna(since_signup)
     frequency = out["frequency"].fillna(0).astype(int)
@@ -121,14 +144,20 @@ def build_customer_features(
             "tenure_days": (cut - signup).dt.days.astype(int),
             "online_share": out["online_share"].fillna(0.0),
             "frequency_recent_share": (out["recent_tx"] / out["frequency"]).fillna(0.0),
-            "main_store_type": out["main_store"].map(store_types["store_type"]).fillna("none"),
-            "main_store_region": out["main_store"].map(store_types["region"]).fillna("none"),
+            "main_store_type": _store_attribute(out["main_store"], store_types["store_type"]),
+            "main_store_region": _store_attribute(out["main_store"], store_types["region"]),
             "loyalty_tier": out["loyalty_tier"].fillna("unknown"),
         },
         index=out.index,
     )
     features = features.rename_axis("customer_id").reset_index().sort_values("customer_id", ignore_index=True)
     return CustomerFeatures.validate(features)
+
+
+def _store_attribute(main_store: pd.Series, attribute: pd.Series) -> pd.Series:
+    """'none' for a customer who never bought; 'unknown' for a store whose attribute nobody delivered."""
+    mapped = main_store.map(attribute).fillna("unknown")
+    return mapped.where(main_store.notna(), "none")
 
 
 def label_churn(sales: pd.DataFrame, customers_at_cutoff: pd.DataFrame, cutoff: date, horizon_days: int) -> pd.Series:

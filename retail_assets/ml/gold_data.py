@@ -32,7 +32,15 @@ def replace_table(warehouse: Warehouse, table: str, frame: pd.DataFrame) -> None
 
 def upsert_forecasts(warehouse: Warehouse, frame: pd.DataFrame) -> None:
     """Append a forecast run to ml.sales_forecast, replacing an earlier run made on the same day."""
+    _add_expected_open(warehouse)
     warehouse.replace_rows("ml", "sales_forecast", frame, key="forecast_made_on")
+
+
+def _add_expected_open(warehouse: Warehouse) -> None:
+    """Forecasts stored before closed days were recognised assumed every day open: say so in the new column."""
+    stored = warehouse.read_table("ml", "sales_forecast")  # no table yet: no columns, the first run creates it
+    if "forecast_made_on" in stored.columns and "expected_open" not in stored.columns:
+        warehouse.replace_table("ml", "sales_forecast", stored.assign(expected_open=True))
 
 
 def read_forecasts(warehouse: Warehouse) -> pd.DataFrame:

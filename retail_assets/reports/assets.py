@@ -90,6 +90,8 @@ def build_export_asset(spec: ExportSpec) -> AssetsDefinition:
         }
         if spec.chart is not None and len(frame):
             metadata[f"{spec.name}_chart"] = spec.chart(frame)
+        if frame.empty:  # a sales-only export: say why the file has a header and no rows
+            metadata["note"] = f"no data in this export: nothing in {', '.join(k.to_user_string() for k in spec.reads)}"
         return MaterializeResult(metadata=metadata)
 
     return _export
@@ -110,7 +112,8 @@ DASHBOARD_READS = [
         "server, no internet) with KPI cards from gold.v_executive_summary, sales by region, daily and monthly "
         "trend with the forecast, top 5 products, discounts per region, peak hours, inventory alerts and the "
         "VIP-potential scatter from ml/customer_scores; filters by dates and region. Before the ML group has run, "
-        "the forecast and the scatter say so instead of failing."
+        "the forecast and the scatter say so instead of failing; without inventory or employee files (a "
+        "sales-only export) those sections say \"no data in this export\"."
     ),
 )
 def sales_dashboard(context: AssetExecutionContext, warehouse: DuckDBWarehouse, reports: ReportsFolder) -> MaterializeResult:
@@ -128,6 +131,8 @@ def sales_dashboard(context: AssetExecutionContext, warehouse: DuckDBWarehouse, 
         "preview": preview(pd.DataFrame([kpis]).round(2)),
         "charts": len(CHARTS),
         "inventory_alerts": len(data.inventory_alerts),
+        "inventory_data": data.has_inventory,
+        "employees": data.employees,
         "customers_plotted": len(data.customers),
         "forecast_days": int(data.forecast["forecast_date"].nunique()),
     })

@@ -73,6 +73,7 @@ caption { text-align: left; padding: 4px 0; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr[hidden] { display: none; }
+.no-data { color: var(--muted); font-style: italic; }
 footer { padding: 0 24px 24px; color: var(--muted); font-size: 12px; }
 """
 
@@ -114,7 +115,8 @@ def build_dashboard(data: DashboardData, generated_at: datetime, plotly_js: str 
         '<main class="grid">',
         *(_chart_card(chart_id, heading, sub, wide=chart_id == "chart-vip-potential")
           for chart_id, heading, sub in CHARTS),
-        _inventory_card(data.inventory_alerts),
+        _inventory_card(data.inventory_alerts, data.has_inventory),
+        _employee_card(data.employees),
         "</main>",
         f"<footer>Customers plotted: {len(data.customers):,} of {data.customers_scored:,} with spend in the last "
         "8 weeks (VIP potential and high value always included). Built by the Dagster asset "
@@ -163,7 +165,21 @@ def _chart_card(chart_id: str, heading: str, sub: str, wide: bool = False) -> st
     )
 
 
-def _inventory_card(alerts: pd.DataFrame) -> str:
+NO_INVENTORY = ("No data in this export: no stock counts (inventory files) were delivered, so there are no "
+                "inventory alerts. A sales export alone says what sold, not what is on the shelf.")
+NO_EMPLOYEES = ("No data in this export: no employee or shift files were delivered, so there are no hours, "
+                "labour cost or sales per employee (reports/employee_hours.csv is empty).")
+
+
+def _employee_card(employees: int) -> str:
+    text = (f"{employees:,} employees in gold.dim_employee; hours, labour cost and sales per hour per employee "
+            "are in reports/employee_hours.csv." if employees else NO_EMPLOYEES)
+    flag = "" if employees else ' class="no-data"'
+    return (f'<article class="card wide" id="employees"><h2>Employees</h2>'
+            f'<p id="employees-note"{flag}>{escape(text)}</p></article>')
+
+
+def _inventory_card(alerts: pd.DataFrame, has_inventory: bool = True) -> str:
     headers = ("Store", "Region", "Product", "Category", "On hand", "Reorder point", "Days of cover", "Snapshot")
     head = "".join(f'<th{" class=num" if h in ("On hand", "Reorder point", "Days of cover") else ""}>{h}</th>'
                    for h in headers)
@@ -180,9 +196,11 @@ def _inventory_card(alerts: pd.DataFrame) -> str:
     caption = (f'<span id="inventory-shown">{listed:,}</span> shown of {len(alerts):,} store/product pairs below '
                "their reorder point at the latest stock count, shortest cover first (full list: "
                "reports/inventory_status.csv).")
+    no_data = "" if has_inventory else f'<p class="no-data" id="inventory-no-data">{escape(NO_INVENTORY)}</p>'
+    hidden = "" if has_inventory else " hidden"  # the table stays for the page script, empty and out of sight
     return (
-        '<article class="card wide"><h2>Inventory alerts</h2>'
-        f'<table id="inventory-alerts"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+        f'<article class="card wide"><h2>Inventory alerts</h2>{no_data}'
+        f'<table id="inventory-alerts"{hidden}><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
         f'<tbody>{"".join(body)}</tbody></table></article>'
     )
 

@@ -73,6 +73,10 @@ class DashboardData:
     inventory_alerts: pd.DataFrame  # inventory_alerts.sql
     customers: pd.DataFrame  # customer_value.sql
     customers_scored: int  # all customers with spend, before the scatter's cap
+    # False when the export delivered no stock counts / no employee or shift files (a sales-only export):
+    # the page then says "no data in this export" instead of an empty table
+    has_inventory: bool = True
+    employees: int = 0
 
 
 def read_dashboard_data(conn: duckdb.DuckDBPyConnection) -> DashboardData:
@@ -95,4 +99,12 @@ def read_dashboard_data(conn: duckdb.DuckDBPyConnection) -> DashboardData:
             columns=["customer_id", "region", "current_spend", "predicted_value", "churn_probability",
                      "vip_potential", "high_value", "loyalty_tier"]),
         customers_scored=int(scored),
+        has_inventory=_rows(conn, "gold", "rpt_inventory_status") > 0,
+        employees=_rows(conn, "gold", "dim_employee"),
     )
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
+    if not table_exists(conn, schema, table):
+        return 0
+    return conn.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]  # names are constants

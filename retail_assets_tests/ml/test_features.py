@@ -4,7 +4,13 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from retail_assets.ml.features import CustomerFeatures, build_customer_features, customers_at, label_churn
+from retail_assets.ml.features import (
+    CustomerFeatures,
+    build_customer_features,
+    customers_at,
+    guest_sales_summary,
+    label_churn,
+)
 
 CUTOFF = date(2026, 3, 31)
 STORES = pd.DataFrame({"store_id": ["S1", "S2"], "store_type": ["mall", "online"], "region": ["North", "Web"]})
@@ -90,3 +96,43 @@ def test_schema_rejects_out_of_range_values():
     broken = features().reset_index().assign(online_share=1.5)
     with pytest.raises(pandera.errors.SchemaError):
         CustomerFeatures.validate(broken)
+
+
+# A sales-only export: dim_customer has no signup date and 'unknown' tier; E changed country (two versions).
+SALES_ONLY = pd.DataFrame({
+    "customer_id": ["E", "E", "F"],
+    "valid_from": pd.to_datetime(["1900-01-01 00:00", "2026-03-20 09:00", "1900-01-01 00:00"]),
+    "valid_to": pd.to_datetime(["2026-03-20 09:00", None, None]),
+    "loyalty_tier": ["unknown", "unknown", "unknown"],
+    "signup_date": pd.to_datetime([None, None, None]),
+})
+SALES_ONLY_LINES = pd.DataFrame([
+    line("2026-02-01", "u1", "E", price=20.0),
+    line("2026-03-20", "u2", "E", price=30.0),
+    line("2026-04-02", "u3", "F", price=9.0),  # F's first purchase is after the cut-off
+    line("2026-03-05", "g1", None, price=7.0),
+    line("2026-03-05", "g1", None, price=3.0),
+])
+
+
+def test_sales_only_customers_are_known_from_their_first_purchase():
+    f = build_customer_features(SALES_ONLY_LINES, SALES_ONLY, STORES, CUTOFF).set_index("customer_id")
+    assert list(f.index) == ["E"]  # F had not bought yet; guests are nobody
+    e = f.loc["E"]
+    assert e["tenure_days"] == 58  # 2026-02-01 .. 2026-03-31: tenure from the first purchase
+    assert (e["frequency"], e["monetary"], e["recency_days"]) == (1, 30.0, 11.0)  # u1 is before the 8 weeks
+    assert (e["loyalty_tier"], e["main_store_type"]) == ("unknown", "mall")
+    later = build_customer_features(SALES_ONLY_LINES, SALES_ONLY, STORES, date(2026, 4, 2))
+    assert sorted(later["customer_id"]) == ["E", "F"] and later.set_index("customer_id").loc["F", "tenure_days"] == 0
+
+
+def test_guest_lines_are_counted_out():
+    assert guest_sales_summary(SALES_ONLY_LINES, CUTOFF) == {
+        "guest_lines_excluded": 2, "guest_transactions_excluded": 1, "guest_revenue_excluded": 10.0}
+    assert guest_sales_summary(SALES_ONLY_LINES, date(2026, 3, 4))["guest_lines_excluded"] == 0
+
+
+def test_a_store_without_attributes_is_unknown_not_dropped():
+    stores = pd.DataFrame({"store_id": ["S1"], "store_type": [None], "region": [None]})
+    f = build_customer_features(SALES_ONLY_LINES, SALES_ONLY, stores, CUTOFF).set_index("customer_id")
+    assert (f.loc["E", "main_store_type"], f.loc["E", "main_store_region"]) == ("unknown", "unknown")

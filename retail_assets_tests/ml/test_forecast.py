@@ -60,3 +60,36 @@ def test_mape_per_store_against_actuals():
     assert "S2" not in mape.index  # S2 sold nothing on 3-02 (undefined APE); 3-09 has no actual yet
     joined = join_actuals(forecasts, actuals, date(2026, 3, 3))
     assert len(joined) == 3 and joined.loc[joined["store_id"] == "S2", "actual_revenue"].item() == 0.0
+
+
+def irregular_history():
+    """A shop like the real Online Retail one: never on Saturdays, closed 2025-12-24 .. 2026-01-03."""
+    days = [MADE_ON - timedelta(days=o) for o in range(20 * 7)]
+    christmas = {date(2025, 12, 24) + timedelta(days=k) for k in range(11)}
+    rows = [(d, "WEB", 100.0 + 10 * d.weekday()) for d in days if d.weekday() != 5 and d not in christmas]
+    return pd.DataFrame(rows, columns=["sale_date", "store_id", "revenue"])
+
+
+def test_a_weekday_the_store_never_trades_on_is_a_stated_closed_day_not_a_silent_zero():
+    f = forecast_revenue(irregular_history(), MADE_ON)
+    saturdays = pd.to_datetime(f["forecast_date"]).dt.weekday == 5
+    assert saturdays.sum() == 2
+    assert (~f.loc[saturdays, "expected_open"]).all() and (f.loc[saturdays, "forecast_revenue"] == 0.0).all()
+    open_days = f[~saturdays]
+    assert open_days["expected_open"].all() and (open_days["forecast_revenue"] > 0).all()
+    expected = [100.0 + 10 * d.weekday() for d in pd.to_datetime(open_days["forecast_date"])]
+    np.testing.assert_allclose(open_days["forecast_revenue"], expected)  # the Christmas gap is not read as zero
+
+
+def test_forecast_vs_actual_across_closed_days_has_no_division_by_zero():
+    data = irregular_history()
+    made = date(2025, 12, 20)  # the horizon runs into the Christmas closure
+    forecasts = forecast_revenue(data[pd.to_datetime(data["sale_date"]) <= pd.Timestamp(made)], made)
+    joined = join_actuals(forecasts, data, MADE_ON)
+    assert len(joined) == 14
+    closed = ~joined["store_traded"]
+    assert closed.sum() == 11  # 12-24 .. 01-03 (its Saturdays too); 12-21 .. 12-23 traded
+    assert joined.loc[closed, "abs_pct_error"].isna().all() and (joined.loc[closed, "actual_revenue"] == 0).all()
+    assert np.isfinite(joined.loc[~closed, "abs_pct_error"]).all()
+    mape = score_forecasts(forecasts, data)
+    assert mape["days_scored"].item() == (~closed).sum() and np.isfinite(mape["mape"].item())

@@ -11,8 +11,11 @@
 --    are two versions) until the next version's updated_at (exclusive); the
 --    current version has valid_to null. The first version is valid from
 --    1900-01-01 so that every sale, even one made before the first delivery, joins.
---  * Customers seen only in sales (online retail) get one open version with
---    record_source 'sales_only'.
+--  * Customers seen only in sales (online retail) get one version per country
+--    spell (int_customers_seen_in_sales), record_source 'sales_only'. What the
+--    export does not carry (name, e-mail, loyalty tier, region) is the explicit
+--    'unknown', so no join or feature trips over a null; signup_date stays null
+--    (a date cannot say unknown; features use the first purchase instead).
 --  * customer_key = surrogate_key(customer_id, valid_from): stable for a version
 --    once it exists (a later version only closes it). fct_sales takes the version
 --    with sold_at >= valid_from and (valid_to is null or sold_at < valid_to).
@@ -52,6 +55,8 @@ master_versions as (
         customer_id,
         {{ tracked | join(',\n        ') }},
         cast(null as {{ dbt.type_string() }}) as country_name,
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_timestamp() }}) as last_seen_at,
         updated_at,
         partition_date,
         source_file,
@@ -67,15 +72,17 @@ sales_only_versions as (
 
     select
         customer_id,
-        cast(null as {{ dbt.type_string() }}) as email,
-        cast(null as {{ dbt.type_string() }}) as first_name,
-        cast(null as {{ dbt.type_string() }}) as last_name,
-        cast(null as {{ dbt.type_string() }}) as loyalty_tier,
-        cast(null as {{ dbt.type_string() }}) as region,
+        'unknown' as email,
+        'unknown' as first_name,
+        'unknown' as last_name,
+        'unknown' as loyalty_tier,
+        'unknown' as region,
         country_code as country,
         cast(null as date) as signup_date,
         country_name,
-        first_sold_at as updated_at,
+        first_sold_at as first_seen_at,
+        last_sold_at as last_seen_at,
+        spell_started_at as updated_at,
         cast(null as date) as partition_date,
         cast(null as {{ dbt.type_string() }}) as source_file,
         'sales_only' as record_source
@@ -135,6 +142,8 @@ final as (
         country,
         country_name,
         signup_date,
+        first_seen_at,
+        last_seen_at,
         updated_at as source_updated_at,
         record_source,
         partition_date,

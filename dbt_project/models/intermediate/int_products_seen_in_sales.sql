@@ -3,7 +3,8 @@
 -- every run bounce between the two groups (see stg_sales_lines.sql).
 -- Products that appear on sale lines but not in the product master: the
 -- online-retail stock codes (and its non-product codes such as POST or M).
--- Name: the latest non-empty product_name written on their lines.
+-- Name: the latest non-empty product_name written on their lines ('unknown' if
+-- none ever was); earlier names are in int_product_names_seen_in_sales.
 with lines as (
 
     select
@@ -54,7 +55,7 @@ final as (
 
     select
         per_product.product_id,
-        latest_name.product_name,
+        coalesce(latest_name.product_name, 'unknown') as product_name,
         case when per_product.is_non_product then 'non_product' else 'product' end as line_type,
         per_product.first_sold_at,
         per_product.last_sold_at

@@ -39,7 +39,8 @@ sales_only as (
         product_id,
         product_name,
         case when line_type = 'non_product' then 'Non-product' else 'Uncategorised' end as category,
-        cast(null as {{ dbt.type_string() }}) as brand,
+        'unknown' as brand,
+        -- prices stay null: a number cannot say unknown, and 0 would be a wrong margin
         cast(null as {{ type_double() }}) as unit_cost,
         cast(null as {{ type_double() }}) as list_price,
         line_type as product_type,
