@@ -81,7 +81,7 @@ def silver_window(con: ibis.BaseBackend, entity_name: str, start: date, end: dat
     """
     entity = ENTITIES[entity_name]
     bronze = _bronze_window(con, entity, start, end)
-    bronze = bronze.mutate(_superseded=_superseded_versions(bronze))
+    bronze = _with_superseded(bronze)
     current = bronze.filter(~bronze._superseded)
     typed = stage("silver_typed", _typed_rows(current, entity, _profiles_in(current, profiles)))
     valid = stage("silver_valid", _deduplicate(typed.filter(typed.dq_errors == ""), entity,
@@ -126,10 +126,15 @@ def _profiles_in(current: ir.Table, profiles) -> list[SourceProfile]:
     return [profile_by_name(name, profiles) for name in sorted(names)]
 
 
-def _superseded_versions(bronze: ir.Table) -> ir.BooleanValue:
-    """Rows of a file later re-uploaded under the same name: the newer version replaces it whole."""
-    latest = bronze._ingested_at.max().over(group_by=bronze._source_file)
-    return bronze._ingested_at < latest
+def _with_superseded(bronze: ir.Table) -> ir.Table:
+    """_superseded: rows of a file later re-uploaded under the same name; the newer version replaces it whole.
+
+    A join with each file's latest ingestion rather than a window over the rows: the window
+    sorts every wide bronze row (~1.5 s for a year of lines), the aggregate is one per file.
+    """
+    latest = bronze.group_by("_source_file").agg(_latest_ingest=bronze._ingested_at.max())
+    joined = bronze.join(latest, "_source_file")
+    return joined.mutate(_superseded=joined._ingested_at < joined._latest_ingest).drop("_latest_ingest")
 
 
 # --- text -> typed values ----------------------------------------------------------------
