@@ -11,11 +11,9 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-import pandas as pd
-
-from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
+from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
 from retail_assets.landing.file_store import LocalFileStore
-from retail_assets.landing.profiles import SourceProfile, UnmatchedFile, match_file
+from retail_assets.landing.profiles import UnmatchedFile, match_file
 from retail_assets.warehouse.base import Warehouse
 
 
@@ -42,19 +40,6 @@ def files_in_window(store: LocalFileStore, entity: str, start: date, end: date, 
         if m.profile.entity == entity and start <= day < end:
             out.append((f.name, m.profile, m.partition_key))
     return out
-
-
-def bronze_rows(content: bytes, profile: SourceProfile, file: str, sha256: str, partition: str,
-                ingested_at: datetime) -> pd.DataFrame:
-    """A file's rows with canonical column names, original strings and lineage columns."""
-    rows = to_bronze_columns(read_source(content, profile), profile)
-    rows["_source_file"] = file
-    rows["_file_sha256"] = sha256
-    rows["_profile"] = profile.name
-    rows["_row_number"] = range(1, len(rows) + 1)
-    rows["_partition_date"] = date.fromisoformat(partition)
-    rows["_ingested_at"] = ingested_at
-    return rows  # canonical columns, then BRONZE_META in order
 
 
 # A drop is written in batches of this many rows: one transaction for hundreds of files, while a
@@ -89,7 +74,8 @@ def load_files_to_bronze(store: LocalFileStore, warehouse: Warehouse, entity: st
             audit = dict(file=name, sha256=sha, profile=profile.name, entity=entity,
                          partition=date.fromisoformat(partition))
             try:
-                rows = bronze_rows(content, profile, name, sha, partition, datetime.now(timezone.utc).replace(tzinfo=None))
+                rows = bronze_table(content, profile, name, sha, partition,
+                                    datetime.now(timezone.utc).replace(tzinfo=None))
             except FileRejected as exc:
                 outcome.status, outcome.reason = "rejected", str(exc)
                 moved = store.reject(name, f"{name}: {exc}\nprofile: {profile.name}\nsha256: {sha}\n")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 from dagster import ConfigurableResource
 
 
@@ -56,8 +57,9 @@ class BronzeWriter(ABC):
         """Name of a file with this exact content already loaded (committed), if any."""
 
     @abstractmethod
-    def append(self, rows: pd.DataFrame, sha256: str) -> None:
-        """Append one file's rows at the next commit; appending the same content again replaces it (idempotent)."""
+    def append(self, rows: pa.Table, sha256: str) -> None:
+        """Append one file's rows (typed as bronze_schema) at the next commit; appending the same
+        content again replaces it (idempotent)."""
 
     @abstractmethod
     def record(self, replace: bool = True, **row) -> None:

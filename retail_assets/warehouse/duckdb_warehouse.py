@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from retail_assets.entities import ENTITIES
 from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse
-from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema, to_arrow
+from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -51,8 +51,10 @@ class _DuckDBBronzeWriter(BronzeWriter):
     def already_loaded(self, sha256: str) -> str | None:
         return self.warehouse.file_already_loaded(self.conn, sha256)
 
-    def append(self, rows: pd.DataFrame, sha256: str) -> None:
-        self._batches.append(to_arrow(rows, self._schema))  # Arrow now: the frame's objects are freed
+    def append(self, rows: pa.Table, sha256: str) -> None:
+        if rows.schema != self._schema:
+            raise ValueError(f"bronze rows of {self.entity} must be typed as bronze_schema, got {rows.schema}")
+        self._batches.append(rows)
 
     def record(self, replace: bool = True, **row) -> None:
         self._records.append((replace, row))

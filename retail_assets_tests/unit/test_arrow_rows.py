@@ -1,0 +1,101 @@
+"""The Arrow reader of bronze (retail_assets/bronze/arrow_rows.py) against the pandas reader it replaces
+on the hot path: the same table for every real and generated export, the same rejections for bad ones."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from retail_assets.bronze import arrow_rows
+from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
+from retail_assets.entities import ENTITIES
+from retail_assets.landing.profiles import match_file, profile_by_name
+from retail_assets.synthetic.generate import generate
+from retail_assets.warehouse.table_schemas import bronze_schema
+from retail_assets_tests.conftest import online_retail_dir
+
+AT = datetime(2026, 12, 2, 9, 30)
+POS = profile_by_name("synthetic_pos_sales")
+POS_HEADER = ("transaction_id,line_number,sold_at,store_id,customer_id,employee_id,product_id,quantity,unit_price,"
+              "discount,payment_method,channel")
+
+
+def _both(content: bytes, profile, partition: str = "2026-11-01") -> tuple[pa.Table, pa.Table]:
+    """(Arrow path, pandas path) of one file."""
+    args = (content, profile, "f.csv", "sha", partition, AT)
+    schema = bronze_schema(ENTITIES[profile.entity])
+    return bronze_table(*args), arrow_rows._from_pandas(*args, schema)
+
+
+def _assert_same(content: bytes, profile, partition: str = "2026-11-01") -> pa.Table:
+    fast, reference = _both(content, profile, partition)
+    assert fast.schema == reference.schema
+    assert fast.to_pylist() == reference.to_pylist()
+    return fast
+
+
+def _real_files() -> list[Path]:
+    root = online_retail_dir()
+    return sorted(root.glob("*.csv")) + sorted((root.parent / "online-retail-history").glob("*.csv"))
+
+
+def test_every_real_online_retail_export_reads_the_same():
+    files = _real_files()
+    assert len(files) >= 14, f"the shared Online Retail exports are missing under {online_retail_dir()}"
+    lines = 0
+    for path in files:
+        match = match_file(path.name)
+        lines += _assert_same(path.read_bytes(), match.profile, match.partition_key).num_rows
+    assert lines > 10_000
+
+
+def test_every_generated_csv_reads_the_same(tmp_path: Path):
+    """Two generated days: every CSV profile of the synthetic chain, with its injected defects."""
+    generate(tmp_path, start=date(2026, 11, 1), days=2, lines_per_day=400)
+    csvs = sorted(tmp_path.glob("*.csv"))
+    assert {match_file(p.name).profile.name for p in csvs} >= {"synthetic_pos_sales"}
+    for path in csvs:
+        match = match_file(path.name)
+        _assert_same(path.read_bytes(), match.profile, match.partition_key)
+
+
+@pytest.mark.parametrize("rows", [
+    "T001,1,2026-11-01 10:00:00,007,,E01,P0042,2,3.50,10%,card,store\n",  # '' stays ''
+    'T001,2,01/11/2026 10:00,007,NA,E01,P0043,1,"£1,234.50",0,cash,store\n',  # NA stays NA, quoted comma
+    'T001,3,2026-11-01 10:00:00,007,C1,E01,P0044,1,"2.00",0,card,"in\nstore"\n',  # newline inside quotes
+    "T001,4, 2026-11-01 10:00:00 ,007,C1,E01,P0044,1,2.00,0,card,store\r\n\r\n",  # spaces kept, CRLF, blank line
+    "",  # header only: a day without activity
+], ids=["empty_string", "na_and_quoted_comma", "quoted_newline", "spaces_crlf_blank_line", "header_only"])
+def test_csv_edge_cases_read_the_same(rows: str):
+    _assert_same((POS_HEADER + "\n" + rows).encode(), POS)
+
+
+def test_bom_and_other_delimiter_read_the_same():
+    semi = dataclasses.replace(POS, delimiter=";")
+    row = "T1;1;2026-11-01 10:00:00;007;;E1;P1;1;1,50;0;card;Leeds, Briggate\n"
+    table = _assert_same(("\ufeff" + POS_HEADER.replace(",", ";") + "\n" + row).encode(), semi)
+    assert table.column("transaction_id").to_pylist() == ["T1"]  # the BOM did not stick to the first name
+    assert table.column("channel").to_pylist() == ["Leeds, Briggate"]
+
+
+def test_duplicate_and_blank_header_names_are_left_to_pandas():
+    content = (POS_HEADER + ",channel,\n" + "T1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store,web,x\n").encode()
+    _assert_same(content, POS)
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "file is empty"),
+    (b"transaction_id,store_id\nT1,S1\nT2,S2,EXTRA\n", r"ParserError: .*Expected 2 fields in line 3, saw 3"),
+    ((POS_HEADER + "\nT1,1,x\xff\n").encode("latin-1"), r"not valid utf-8 text"),
+    ((POS_HEADER.replace(",quantity", "") + "\nT1\n").encode(), r"missing columns \['quantity'\]"),
+], ids=["empty", "ragged", "not_utf8", "missing_column"])
+def test_bad_files_are_rejected_with_the_pandas_reasons(content: bytes, reason: str):
+    with pytest.raises(FileRejected, match=reason) as fast:
+        _both(content, POS)
+    with pytest.raises(FileRejected) as reference:
+        arrow_rows._from_pandas(content, POS, "f.csv", "sha", "2026-11-01", AT, bronze_schema(ENTITIES["sales_lines"]))
+    assert str(fast.value) == str(reference.value)
