@@ -8,7 +8,7 @@ from retail_assets import settings
 from retail_assets.automation.failures import RunFailureLog
 from retail_assets.gold.dbt_cli import DBT_FLAGS, DbtCli
 from retail_assets.gold.project import dbt_executable, dbt_project
-from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.landing.file_store import LandingFileStore, LocalFileStore
 from retail_assets.reports.folder import ReportsFolder
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 
@@ -22,7 +22,7 @@ def landing_store() -> LocalFileStore:
     return LocalFileStore(landing_dir=uri, archive_dir=str(root / "archive"), rejected_dir=str(root / "rejected"))
 
 
-def duckdb_resources(landing: LocalFileStore, duckdb_path: str, reports_dir: str | None = None,
+def duckdb_resources(landing: LandingFileStore, duckdb_path: str, reports_dir: str | None = None,
                      ops_dir: str | None = None) -> dict:
     """Every resource the assets and sensors need, on one DuckDB file (the embedded default)."""
     return {

@@ -22,7 +22,7 @@ from retail_assets.bronze.loads import load_files_to_bronze
 from retail_assets.constants import DATA_PLATFORM as OWNERS
 from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
-from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.landing.file_store import LandingFileStore
 from retail_assets.metadata import column_schema, preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.warehouse.base import Warehouse
@@ -60,7 +60,7 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
         ],
         metadata={"dagster/column_schema": column_schema(bronze_schema(entity)), "profile_entity": entity.name},
     )
-    def _bronze(context: AssetExecutionContext, landing: LocalFileStore, warehouse: Warehouse):
+    def _bronze(context: AssetExecutionContext, landing: LandingFileStore, warehouse: Warehouse):
         start, end = window_dates(context)
         began = time.perf_counter()
         outcomes = load_files_to_bronze(landing, warehouse, entity.name, start, end, log=context.log)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
-from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.landing.file_store import LandingFileStore
 from retail_assets.landing.profiles import UnmatchedFile, match_file
 from retail_assets.warehouse.base import Warehouse
 
@@ -28,7 +28,7 @@ class FileOutcome:
     reason: str | None = None
 
 
-def files_in_window(store: LocalFileStore, entity: str, start: date, end: date, profiles=None):
+def files_in_window(store: LandingFileStore, entity: str, start: date, end: date, profiles=None):
     """(name, profile, partition) of landing files of `entity` with start <= partition < end."""
     out = []
     for f in store.list_files():
@@ -47,7 +47,7 @@ def files_in_window(store: LocalFileStore, entity: str, start: date, end: date, 
 BATCH_ROWS = 1_000_000
 
 
-def load_files_to_bronze(store: LocalFileStore, warehouse: Warehouse, entity: str, start: date, end: date,
+def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: str, start: date, end: date,
                          log=None, profiles=None, batch_rows: int = BATCH_ROWS) -> list[FileOutcome]:
     """Load, archive or reject every landing file of `entity` in the window; record each in the audit.
 

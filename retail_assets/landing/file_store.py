@@ -1,7 +1,8 @@
 """The landing zone behind a small interface, so a GCS bucket can replace the folder.
 
-The sensor and the bronze assets only call `list_files`, `read_bytes`,
-`archive`, `reject`: they never learn where files live.
+The sensor, the quarantine job and the bronze assets are typed with `LandingFileStore`
+and only call its methods: they never learn where files live. `LocalFileStore` (a folder
+under the data root) is the embedded default.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -47,7 +49,35 @@ def safe_name(name: str) -> str:
     return cleaned or "unnamed"
 
 
-class LocalFileStore(ConfigurableResource):
+class LandingFileStore(ConfigurableResource, ABC):
+    """Where exports land, and where they go once judged: archive (loaded) or rejected (with a reason)."""
+
+    @abstractmethod
+    def list_files(self) -> list[LandingFile]:
+        """Files waiting in the landing zone, complete uploads only, oldest name first."""
+
+    @abstractmethod
+    def read_bytes(self, name: str) -> bytes:
+        """A waiting file's content."""
+
+    @abstractmethod
+    def sha256(self, name: str) -> str:
+        """A waiting file's content hash (hex)."""
+
+    @abstractmethod
+    def archive(self, name: str, partition_key: str, sha256: str) -> str:
+        """Move a loaded file out of the landing zone, never overwriting an earlier one; where it went."""
+
+    @abstractmethod
+    def reject(self, name: str, reason: str) -> str:
+        """Move an unusable file out of the landing zone with its reason beside it; where it went."""
+
+    @abstractmethod
+    def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
+        """True if this exact content under this name was archived before (a re-upload, not a retry)."""
+
+
+class LocalFileStore(LandingFileStore):
     """Landing zone in a local folder; archive and rejected folders beside it under the data root."""
 
     landing_dir: str

@@ -10,7 +10,7 @@ import hashlib
 from dagster import Config, OpExecutionContext, job, op
 
 from retail_assets.constants import WAREHOUSE_POOL
-from retail_assets.landing.file_store import LocalFileStore
+from retail_assets.landing.file_store import LandingFileStore
 from retail_assets.warehouse.base import Warehouse
 
 
@@ -19,7 +19,7 @@ class QuarantineConfig(Config):
 
 
 @op(pool=WAREHOUSE_POOL)
-def quarantine_files(context: OpExecutionContext, config: QuarantineConfig, landing: LocalFileStore,
+def quarantine_files(context: OpExecutionContext, config: QuarantineConfig, landing: LandingFileStore,
                      warehouse: Warehouse) -> None:
     present = {f.name for f in landing.list_files()}
     for item in config.files:

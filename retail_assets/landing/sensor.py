@@ -31,7 +31,7 @@ from dagster import (
 from retail_assets import settings
 from retail_assets.automation.policies import delivery_selection
 from retail_assets.jobs import INGEST_JOB, landing_ingest_job
-from retail_assets.landing.file_store import LandingFile, LocalFileStore
+from retail_assets.landing.file_store import LandingFile, LandingFileStore
 from retail_assets.landing.profiles import UnmatchedFile, match_file
 from retail_assets.landing.quarantine import quarantine_landing_files
 from retail_assets.ml.assets import MODEL_KEY
@@ -145,7 +145,7 @@ def newest_partition(now: datetime | None = None) -> str:
     "follows new data: gold, ML scores and forecasts, reports), and a quarantine run for files no source "
     "profile accepts.",
 )
-def landing_file_sensor(context: SensorEvaluationContext, landing: LocalFileStore):
+def landing_file_sensor(context: SensorEvaluationContext, landing: LandingFileStore):
     seen = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph
     trained = context.instance.get_latest_materialization_event(MODEL_KEY) is not None
