@@ -27,7 +27,7 @@
 -- everything is reprocessed.
 --
 -- customer_key is the customer version valid when the sale happened, looked up
--- in int_customer_versions (the view dim_customer stores) so the day's facts
+-- in int_customer_versions (the table dim_customer stores) so the day's facts
 -- are right whether or not dim_customer was rebuilt first. The
 -- other keys are surrogate_key() of the natural keys, as in their dimensions;
 -- the dimensions are declared upstream so they are built (and their
