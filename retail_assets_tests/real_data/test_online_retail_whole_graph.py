@@ -16,6 +16,7 @@ import pytest
 from dagster import AssetSelection, DagsterInstance, ExecuteInProcessResult, materialize
 
 from retail_assets.definitions import build_definitions
+from retail_assets_tests.chromium import opened
 from retail_assets_tests.conftest import DataRoot, online_retail_dir
 
 HISTORY = online_retail_dir().parent / "online-retail-history"
@@ -24,7 +25,8 @@ HISTORY = online_retail_dir().parent / "online-retail-history"
 COMPARED = {
     "gold.dim_customer": "customer_key", "gold.dim_product": "product_key", "gold.dim_store": "store_key",
     "intermediate.int_product_names_seen_in_sales": "product_id, valid_from",
-    "gold.fct_sales": "sales_line_key", "ml.customer_features": "customer_id",
+    "gold.fct_sales": "sales_line_key", "gold.rpt_sales_by_customer_country": "sale_date, store_id, customer_country",
+    "ml.customer_features": "customer_id",
     "ml.customer_scores": "customer_id", "ml.sales_forecast": "forecast_made_on, store_id, forecast_date",
     "ml.forecast_vs_actual": "forecast_made_on, store_id, forecast_date",
 }
@@ -68,12 +70,14 @@ def real(tmp_path_factory, online_retail) -> RealEnv:
     instance = DagsterInstance.ephemeral()
     window = {"dagster/asset_partition_range_start": files[0].stem, "dagster/asset_partition_range_end": files[-1].stem}
     runs, sums, seconds = {}, [], {}
-    for name, groups, tags in (("plane", ("bronze", "silver", "gold"), window), ("ml", ("ml",), {}),
-                               ("reports", ("reports",), {}), ("gold_again", ("gold",), window),
-                               ("ml_again", ("ml",), {}), ("reports_again", ("reports",), {})):
+    for name, selection, tags in (("plane", AssetSelection.groups("bronze", "silver", "gold"), window),
+                                  ("ml", AssetSelection.groups("ml"), {}),
+                                  ("reports", AssetSelection.groups("reports"), {}),
+                                  ("gold_again", AssetSelection.groups("gold"), window),
+                                  ("ml_again", AssetSelection.groups("ml"), {}),
+                                  ("reports_again", AssetSelection.groups("reports"), {})):
         started = time.perf_counter()
-        runs[name] = materialize(assets, selection=AssetSelection.groups(*groups), instance=instance,
-                                 resources=resources, tags=tags)
+        runs[name] = materialize(assets, selection=selection, instance=instance, resources=resources, tags=tags)
         seconds[name] = time.perf_counter() - started
         assert runs[name].success, name
         if name in ("reports", "reports_again"):
@@ -171,6 +175,28 @@ def test_dashboard_and_exports_say_what_a_sales_export_lacks(real):
         assert real.metadata(f"reports/{export}", "reports")["note"].startswith("no data in this export")
         assert len(pd.read_csv(reports / f"{export}.csv")) == 0
     assert len(pd.read_csv(reports / "product_performance.csv")) > 3000
+
+
+def test_the_country_chart_shows_the_countries_the_online_shop_sells_to(real):
+    checks = [c for c in real.runs["plane"].get_asset_check_evaluations()
+              if c.asset_key.to_user_string() == "gold/rpt_sales_by_customer_country"]
+    assert {c.check_name for c in checks} >= {
+        "unique_combination_of_columns_rpt_sales_by_customer_country_sale_date__store_id__customer_country",
+        "assert_rpt_sales_by_customer_country_reconciles_with_rpt_daily_sales"}
+    assert all(c.passed for c in checks)
+    q = real.data_root.query
+    sold = q("SELECT country, sum(revenue) AS revenue FROM gold.fct_sales GROUP BY 1 ORDER BY 2 DESC")
+    assert sold.country.notna().all() and len(sold) > 12  # the chart shows 11 and folds the rest into Other
+    with opened(real.data_root.root / "reports" / "sales_dashboard.html") as (page, errors, _):
+        trace = page.evaluate("() => document.getElementById('chart-sales-by-customer-country').data[0]")
+        region_bars = page.evaluate("() => document.getElementById('chart-sales-by-region').data[0].y")
+    assert errors == [] and region_bars == ["UK Online"]  # one store: the region chart alone says little
+    bars = dict(zip(trace["y"], trace["x"], strict=True))
+    top = dict(zip(sold.country[:11], sold.revenue[:11], strict=True))
+    other = f"Other ({len(sold) - 11} countries)"
+    assert list(bars) == [other, *reversed(top)]  # largest on top
+    assert {k: bars[k] for k in top} == pytest.approx(top, abs=0.01)
+    assert bars[other] == pytest.approx(sold.revenue[11:].sum(), abs=0.01)
 
 
 def test_running_again_gives_identical_tables(real):
