@@ -1,8 +1,10 @@
 """The whole graph on the real Online Retail exports alone (both shared folders: 95 days of a UK online
 shop's sales lines, no master files): landing -> bronze/silver/gold (real dbt) -> ML -> reports.
 
-Built once for the module (~40 s), then everything is asserted on it; then gold, ML and reports run a
-second time over the same data and every table must come out identical.
+Built once for the module, then everything is asserted on it; then gold, ML and reports run a second
+time over the same data and every table must come out identical. The second gold pass rebuilds every
+model but skips the dbt data tests and asset checks: they write no table, so they cannot make a table
+differ, and the first pass already ran them all (that pass was 40% of the module's time).
 """
 
 import hashlib
@@ -70,10 +72,11 @@ def real(tmp_path_factory, online_retail) -> RealEnv:
     instance = DagsterInstance.ephemeral()
     window = {"dagster/asset_partition_range_start": files[0].stem, "dagster/asset_partition_range_end": files[-1].stem}
     runs, sums, seconds = {}, [], {}
+    gold_models_only = AssetSelection.groups("gold").without_checks()
     for name, selection, tags in (("plane", AssetSelection.groups("bronze", "silver", "gold"), window),
                                   ("ml", AssetSelection.groups("ml"), {}),
                                   ("reports", AssetSelection.groups("reports"), {}),
-                                  ("gold_again", AssetSelection.groups("gold"), window),
+                                  ("gold_again", gold_models_only, window),
                                   ("ml_again", AssetSelection.groups("ml"), {}),
                                   ("reports_again", AssetSelection.groups("reports"), {})):
         started = time.perf_counter()
@@ -202,6 +205,7 @@ def test_the_country_chart_shows_the_countries_the_online_shop_sells_to(real):
 def test_running_again_gives_identical_tables(real):
     first, second = real.checksums
     assert first == second
+    assert not real.runs["gold_again"].get_asset_check_evaluations()  # the cheap pass: models only
     again = real.metadata("ml/customer_churn_model", "ml_again")
     assert again["roc_auc"] == real.metadata("ml/customer_churn_model", "ml")["roc_auc"]
     assert again["data_version"] == real.metadata("ml/customer_churn_model", "ml")["data_version"]
