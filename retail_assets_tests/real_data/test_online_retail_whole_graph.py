@@ -7,12 +7,12 @@ model but skips the dbt data tests and asset checks: they write no table, so the
 differ, and the first pass already ran them all (that pass was 40% of the module's time).
 """
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from dagster import AssetSelection, DagsterInstance, ExecuteInProcessResult, materialize
@@ -47,11 +47,14 @@ class RealEnv:
 
 
 def checksums(data_root: DataRoot) -> dict[str, str]:
+    """One digest per table, of every row as text in a fixed order: computed inside DuckDB on one
+    connection, as exact as a CSV of the rows and half the time of pulling 140,000 lines into pandas."""
     out = {}
-    for table, order in COMPARED.items():
-        frame = data_root.query(f"SELECT * EXCLUDE (model_version) FROM {table} ORDER BY {order}" if table ==
-                                "ml.customer_scores" else f"SELECT * FROM {table} ORDER BY {order}")
-        out[table] = hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest()
+    with duckdb.connect(str(data_root.db), read_only=True) as conn:
+        for table, order in COMPARED.items():
+            columns = "* EXCLUDE (model_version)" if table == "ml.customer_scores" else "*"
+            out[table] = conn.execute(f"SELECT count(*) || ':' || md5(string_agg(CAST(t AS VARCHAR), chr(10) "
+                                      f"ORDER BY {order})) FROM (SELECT {columns} FROM {table}) AS t").fetchone()[0]
     return out
 
 
