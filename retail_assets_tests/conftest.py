@@ -83,7 +83,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 # Packages whose tests share one package- or module-scoped fixture (reports: a warehouse built bronze to
-# reports, ~50 s; real_data: the real Online Retail exports through the whole graph, twice, ~65 s). `make test` runs `-n 2 --dist loadfile`, which sends whole files to a worker;
+# reports, ~50 s; real_data: the real Online Retail exports through the whole graph, twice, ~55 s).
+# `make test` runs `-n 2 --dist loadfile`, which sends whole files to a worker;
 # two files of such a package on two workers would build the fixture twice.
 SHARED_FIXTURE_PACKAGES = ("retail_assets_tests/reports/", "retail_assets_tests/real_data/")
 

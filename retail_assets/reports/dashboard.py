@@ -15,6 +15,7 @@ from html import escape
 import pandas as pd
 
 from retail_assets.reports.dashboard_script import SCRIPT
+from retail_assets.reports.labels import plain_labels
 from retail_assets.reports.queries import DashboardData
 
 MAX_ALERT_ROWS = 200  # the page lists the most urgent; inventory_status.csv has them all
@@ -32,6 +33,9 @@ KPI_CARDS = (
 # (element id, title, what it shows and which filters apply)
 CHARTS = (
     ("chart-sales-by-region", "Sales by region", "Revenue per store region; pick a region to see its stores."),
+    ("chart-sales-by-customer-country", "Sales by customer country",
+     "Revenue by the customer's country (as written on the sale line, else the customer's record; guests "
+     "without one are Unknown), for the chosen dates and store region. The largest 12, the rest as Other."),
     ("chart-daily-trend", "Daily sales and forecast",
      "Revenue per day, and the newest 14-day forecast (ml/sales_forecast) after the latest sale."),
     ("chart-monthly-trend", "Monthly trend: actual and forecast",
@@ -84,11 +88,13 @@ def build_dashboard(data: DashboardData, generated_at: datetime, plotly_js: str 
         from plotly.offline import get_plotlyjs  # heavy: only when a dashboard is built
 
         plotly_js = get_plotlyjs()
+    data = plain_labels(data)  # plotly draws markup in labels: names from an export are shown as text
     latest = _iso(data.kpis["latest_sale_date"])
     first = min(_iso(v) for v in data.sales["sale_date"]) if len(data.sales) else latest
     payload = {
         "latest_date": latest, "first_date": first,
-        "sales": _columns(data.sales), "forecast": _columns(data.forecast), "top_products": _columns(data.top_products),
+        "sales": _columns(data.sales), "customer_countries": _columns(data.customer_countries),
+        "forecast": _columns(data.forecast), "top_products": _columns(data.top_products),
         "peak_hours": _columns(data.peak_hours), "customers": _columns(data.customers),
     }
     title = f"Sales dashboard, sales to {latest}"

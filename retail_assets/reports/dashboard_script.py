@@ -31,7 +31,8 @@ SCRIPT = r"""
   }
   function sortedKeys(map) { return Array.from(map.keys()).sort(); }
 
-  var sales = rows(DATA.sales), forecast = rows(DATA.forecast), topProducts = rows(DATA.top_products);
+  var sales = rows(DATA.sales), countries = rows(DATA.customer_countries);
+  var forecast = rows(DATA.forecast), topProducts = rows(DATA.top_products);
   var peak = rows(DATA.peak_hours), customers = rows(DATA.customers);
   var els = {from: byId("filter-from"), to: byId("filter-to"), region: byId("filter-region"),
              reset: byId("filter-reset"), summary: byId("selection-summary")};
@@ -69,6 +70,29 @@ SCRIPT = r"""
       x: entries.map(function (e) { return e[1]; }), y: entries.map(function (e) { return e[0]; }),
       hovertemplate: "%{y}: %{x:,.2f}<extra></extra>"
     }], {margin: {l: 190, r: 16, t: 8, b: 48}, xaxis: {title: {text: "revenue"}, rangemode: "tozero"}});
+  }
+
+  var MAX_COUNTRIES = 12;  // beyond a dozen bars the small countries are unreadable: folded into Other
+
+  function salesByCustomerCountry(s) {
+    var picked = countries.filter(function (r) { return inDates(s, r.sale_date) && inRegion(s, r.region); });
+    var totals = sumBy(picked, function (r) { return r.country; }, function (r) { return r.revenue; });
+    var entries = Array.from(totals.entries()).sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
+    if (!entries.length) { return note("chart-sales-by-customer-country", "No sales in this selection"); }
+    if (entries.length > MAX_COUNTRIES) {
+      var rest = entries.slice(MAX_COUNTRIES - 1);
+      entries = entries.slice(0, MAX_COUNTRIES - 1).concat([["Other (" + rest.length + " countries)",
+        rest.reduce(function (sum, e) { return sum + e[1]; }, 0)]]);
+    }
+    var all = entries.reduce(function (sum, e) { return sum + e[1]; }, 0);
+    entries.reverse();  // plotly draws the first bar at the bottom: the largest goes on top
+    return draw("chart-sales-by-customer-country", [{
+      type: "bar", orientation: "h", marker: {color: BLUE},
+      x: entries.map(function (e) { return e[1]; }), y: entries.map(function (e) { return e[0]; }),
+      customdata: entries.map(function (e) { return all ? e[1] / all : 0; }),
+      hovertemplate: "%{y}: %{x:,.2f} (%{customdata:.1%})<extra></extra>"
+    }], {margin: {l: 190, r: 16, t: 8, b: 48}, xaxis: {title: {text: "revenue"}, rangemode: "tozero"},
+        yaxis: {type: "category"}});
   }
 
   function forecastShown(s) { return s.to >= DATA.latest_date; }
@@ -212,7 +236,8 @@ SCRIPT = r"""
     var picked = sales.filter(function (r) { return inDates(s, r.sale_date) && inRegion(s, r.region); });
     summary(s, picked);
     inventoryTable(s);
-    return Promise.all([salesByRegion(s, picked), dailyTrend(s, picked), monthlyTrend(s, picked), topFive(s),
+    return Promise.all([salesByRegion(s, picked), salesByCustomerCountry(s), dailyTrend(s, picked),
+                        monthlyTrend(s, picked), topFive(s),
                         discounts(s, picked), peakHours(s), vipPotential(s)])
       .then(function () { document.body.setAttribute("data-rendered", "true"); });
   }

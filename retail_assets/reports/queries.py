@@ -67,6 +67,7 @@ class DashboardData:
     kpis: dict
     regions: pd.DataFrame  # country, region
     sales: pd.DataFrame  # sales_by_store_day.sql
+    customer_countries: pd.DataFrame  # customer_countries.sql: the customer-country chart's rows
     forecast: pd.DataFrame  # sales_forecast.sql
     top_products: pd.DataFrame  # top_products.sql
     peak_hours: pd.DataFrame  # peak_hours.sql
@@ -90,6 +91,7 @@ def read_dashboard_data(conn: duckdb.DuckDBPyConnection) -> DashboardData:
         kpis=kpis.iloc[0].to_dict(),
         regions=run(conn, "regions"),
         sales=run(conn, "sales_by_store_day"),
+        customer_countries=run(conn, "customer_countries"),
         forecast=run(conn, "sales_forecast") if has_forecast else pd.DataFrame(
             columns=["forecast_date", "store_id", "region", "forecast_revenue"]),
         top_products=run(conn, "top_products"),

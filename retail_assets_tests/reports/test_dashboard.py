@@ -3,7 +3,6 @@ as HTML (well-formed main structure), and the charts in the Dagster metadata."""
 
 import base64
 import re
-from contextlib import contextmanager
 from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +13,7 @@ from dagster import AssetKey
 from retail_assets.definitions import build_definitions
 from retail_assets.reports import report_assets
 from retail_assets.reports.dashboard import CHARTS, KPI_CARDS, build_dashboard
-from retail_assets_tests import chromium
+from retail_assets_tests.chromium import opened
 from retail_assets_tests.reports.test_dashboard_unit import tiny_data
 
 # Each KPI recomputed from the sales lines, without the marts or the view the dashboard reads.
@@ -33,28 +32,31 @@ FROM orders
 """
 
 
+# Revenue per customer country recomputed from the sales lines and the customer versions, not from the mart.
+INDEPENDENT_COUNTRIES = """
+SELECT coalesce(nullif(trim(f.country), ''), c.country_name, c.country, 'Unknown') AS country, sum(f.revenue) AS revenue
+FROM gold.fct_sales AS f
+LEFT JOIN gold.dim_customer AS c USING (customer_key)
+JOIN gold.dim_store AS s USING (store_key)
+WHERE f.sale_date BETWEEN ? AND ? AND (s.region = ? OR ? = '')
+GROUP BY 1
+"""
+
+
+def country_bars(page) -> dict[str, float]:
+    """The customer-country chart as drawn: bar label -> revenue (plotly keeps the traces on the div)."""
+    bars = page.evaluate("() => { const t = document.getElementById('chart-sales-by-customer-country').data[0];"
+                         " return t ? [t.y, t.x] : [[], []]; }")
+    return dict(zip(*bars, strict=True))
+
+
+def expected_countries(data_root, first: str, last: str, region: str = "") -> dict[str, float]:
+    frame = data_root.query(INDEPENDENT_COUNTRIES, [first, last, region, region])
+    return dict(zip(frame.country, frame.revenue, strict=True))
+
+
 def dashboard_path(env) -> Path:
     return env.reports_dir / "sales_dashboard.html"
-
-
-@contextmanager
-def opened(path: Path):
-    """The page rendered in headless Chromium, with its console errors and every URL it requested."""
-    from playwright.sync_api import sync_playwright
-
-    errors, requests = [], []
-    with sync_playwright() as p:
-        browser = chromium.launch(p)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            page.wait_for_selector("body[data-rendered=true]", timeout=20_000)
-            yield page, errors, requests
-        finally:
-            browser.close()
 
 
 def test_dashboard_loads_offline_without_errors_and_its_kpis_equal_gold(reports_env, tmp_path):
@@ -73,6 +75,7 @@ def test_dashboard_loads_offline_without_errors_and_its_kpis_equal_gold(reports_
             assert float(value) == pytest.approx(float(expected[key]), abs=0.005), key
             assert float(shown.replace(",", "")) == float(value), key
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        all_countries = country_bars(page)
 
         # The filters re-aggregate: one region over a date range equals the same query on gold.
         region, first, last = "London", "2025-12-20", "2026-01-10"
@@ -82,6 +85,7 @@ def test_dashboard_loads_offline_without_errors_and_its_kpis_equal_gold(reports_
         page.wait_for_selector("body[data-rendered=true]")
         summary = page.locator("#selection-summary").inner_text()
         rows_shown = page.locator("#inventory-alerts tbody tr:not([hidden])").count()
+        picked_countries = country_bars(page)
 
     assert errors == [] and all(u.startswith(("file:", "data:")) for u in requests), (errors, requests)
     assert (tmp_path / "dashboard.png").stat().st_size > 50_000
@@ -97,6 +101,13 @@ def test_dashboard_loads_offline_without_errors_and_its_kpis_equal_gold(reports_
         SELECT count(*) AS n FROM gold.rpt_inventory_status AS i JOIN gold.dim_store AS s USING (store_key)
         WHERE i.needs_reorder AND s.region = '{region}'""").n[0]
     assert rows_shown == alerts
+
+    # The customer-country chart: every country (the synthetic chain has fewer than the 12 bars shown) with
+    # the revenue of the sales lines, over all data and after the filters.
+    everything = expected_countries(reports_env.data_root, "2000-01-01", "2100-01-01")
+    assert len(all_countries) > 1 and all_countries.keys() == everything.keys()
+    assert all_countries == pytest.approx(everything, abs=0.01)
+    assert picked_countries == pytest.approx(expected_countries(reports_env.data_root, first, last, region), abs=0.01)
 
 
 def test_a_dashboard_before_any_ml_run_says_so_and_still_renders(tmp_path):

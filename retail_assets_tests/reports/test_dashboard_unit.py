@@ -9,6 +9,7 @@ import pandas as pd
 from retail_assets.reports.charts import daily_sales_chart
 from retail_assets.reports.dashboard import build_dashboard
 from retail_assets.reports.exports import write_csv_atomic, write_text_atomic
+from retail_assets.reports.labels import plain_text
 from retail_assets.reports.queries import DashboardData
 
 HOSTILE = "</script><b>&\"x\""  # a store name that must not break out of the page
@@ -32,6 +33,10 @@ def tiny_data(customers: pd.DataFrame | None = None) -> DashboardData:
     empty = pd.DataFrame
     return DashboardData(
         kpis=kpis, regions=pd.DataFrame({"country": ["GB"], "region": ["London"]}), sales=sales,
+        customer_countries=pd.DataFrame({
+            "sale_date": pd.to_datetime(["2025-12-31", "2026-01-02", "2026-01-02"]), "region": ["London"] * 3,
+            "country": ["United Kingdom", "<b>EIRE</b>", "United Kingdom"], "transactions": [2, 1, 1],
+            "revenue": [234.5678, 400.0, 600.0]}),
         forecast=empty(columns=["forecast_date", "store_id", "region", "forecast_revenue"]),
         top_products=empty(columns=["region", "position", "product_id", "product_name", "category", "units", "revenue"]),
         peak_hours=empty(columns=["sale_date", "region", "hour_of_day", "transactions", "revenue"]),
@@ -56,10 +61,10 @@ def test_kpi_cards_carry_exact_values_and_readable_text():
 def test_names_are_escaped_in_html_and_in_the_embedded_json():
     page = build_dashboard(tiny_data(), datetime(2026, 1, 3), plotly_js="/* plotly */")
     assert page.count("</script>") == 3  # only the three script elements close
-    assert "&lt;/script&gt;&lt;b&gt;&amp;&quot;x&quot;" in page
+    assert "&lt;b&gt;" not in page and '<td>&amp;&quot;x&quot;</td>' in page  # plain text, then escaped
     payload = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S).group(1)
     data = json.loads(payload)
-    assert data["sales"]["store_name"] == [HOSTILE, HOSTILE]
+    assert data["sales"]["store_name"] == ['&"x"', '&"x"']  # a chart label: markup stripped, the text kept
     assert data["sales"]["sale_date"] == ["2025-12-31", "2026-01-02"]
     assert (data["first_date"], data["latest_date"]) == ("2025-12-31", "2026-01-02")
     assert data["customers"] == {"customer_id": [], "region": []}
@@ -78,3 +83,13 @@ def test_daily_sales_chart_is_an_inline_png():
     summary = pd.DataFrame({"sale_date": ["2026-01-01", "2026-01-01", "2026-01-04"], "revenue": [1.0, 2.0, 3.0]})
     markdown = daily_sales_chart(summary).value
     assert markdown.startswith("![daily sales](data:image/png;base64,iVBOR") and markdown.endswith(")")
+
+
+def test_chart_labels_are_plain_text():
+    assert plain_text("<b>EIRE</b>") == "EIRE"
+    assert plain_text("Bed &amp; <br>Breakfast  mug") == "Bed & Breakfast mug"
+    assert plain_text("&lt;script&gt;alert(1)&lt;/script&gt;x") == "alert(1) x"  # encoded tags are tags too
+    assert plain_text("2 < 3") == "2 < 3" and plain_text(None) is None and plain_text(4) == 4
+    data = json.loads(re.search(r'id="dashboard-data">(.*?)</script>',
+                                build_dashboard(tiny_data(), datetime(2026, 1, 3), plotly_js=""), re.S).group(1))
+    assert data["customer_countries"]["country"] == ["United Kingdom", "EIRE", "United Kingdom"]
