@@ -31,11 +31,13 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	$(BIN)/python -c "from retail_assets.gold.project import prepare_manifest; prepare_manifest(force=True)"
 	touch $@
 
-# Two workers (this machine has 2 cores); a test file stays on one worker, so a module's
-# shared fixture (a dagster dev server, a built warehouse) is built once.
+# Three workers on 2 cores: the longest files (dagster dev in ui/, two CLI backfills queued on
+# one pool slot, dbt subprocesses) spend much of their time waiting on ticks and other
+# processes, and a third worker fills that time. A test file stays on one worker, so a
+# module's shared fixture (a dagster dev server, a built warehouse) is built once.
 test: install browser lint
 	mkdir -p tmp
-	$(BIN)/pytest --basetemp=tmp/pytest -n 2 --dist loadfile -rs
+	$(BIN)/pytest --basetemp=tmp/pytest -n 3 --dist loadfile -rs
 
 # ruff for Python; sqlfluff with the dbt templater for the dbt models. sqlfluff lives in its own
 # venv: it caps click below what Dagster needs, and the dbt templater needs dbt-core beside it.
