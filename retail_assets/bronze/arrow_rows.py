@@ -19,25 +19,17 @@ import pyarrow.csv as pacsv
 from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
 from retail_assets.entities import ENTITIES
 from retail_assets.landing.profiles import SourceProfile
-from retail_assets.warehouse.table_schemas import bronze_schema, to_arrow
+from retail_assets.warehouse.table_schemas import bronze_schema
 
 
 def bronze_table(content: bytes, profile: SourceProfile, file: str, sha256: str, partition: str,
                  ingested_at: datetime) -> pa.Table:
     """A file's rows with canonical column names, original strings and lineage columns, typed as bronze."""
-    schema = bronze_schema(ENTITIES[profile.entity])
-    source = _csv_strings(content, profile) if profile.format == "csv" else None
-    if source is None:
-        return _from_pandas(content, profile, file, sha256, partition, ingested_at, schema)
-    missing = [c for c in profile.source_columns if c not in source.column_names]
-    if missing:  # the pandas path words the rejection (names the file's columns)
-        return _from_pandas(content, profile, file, sha256, partition, ingested_at, schema)
-    n = source.num_rows
-    columns = {}
-    for name in ENTITIES[profile.entity].column_names:
-        source_column = profile.columns.get(name)
-        columns[name] = source.column(source_column) if source_column else pa.nulls(n, pa.string())
-    columns |= {
+    rows = _canonical_from_csv(content, profile) if profile.format == "csv" else None
+    if rows is None:
+        rows = _canonical_from_pandas(content, profile)
+    n = rows.num_rows
+    lineage = {
         "_source_file": pa.array([file] * n, pa.string()),
         "_file_sha256": pa.array([sha256] * n, pa.string()),
         "_profile": pa.array([profile.name] * n, pa.string()),
@@ -45,7 +37,26 @@ def bronze_table(content: bytes, profile: SourceProfile, file: str, sha256: str,
         "_partition_date": pa.array([date.fromisoformat(partition)] * n, pa.date32()),
         "_ingested_at": pa.array([ingested_at] * n, pa.timestamp("us")),
     }
-    return pa.table([columns[f.name] for f in schema], schema=schema)
+    schema = bronze_schema(ENTITIES[profile.entity])
+    return pa.table([rows.column(f.name) if f.name in rows.column_names else lineage[f.name] for f in schema],
+                    schema=schema)
+
+
+def _canonical_from_csv(content: bytes, profile: SourceProfile) -> pa.Table | None:
+    """The entity's columns from a CSV read by pyarrow, or None where the pandas reader must decide."""
+    source = _csv_strings(content, profile)
+    if source is None or any(c not in source.column_names for c in profile.source_columns):
+        return None  # missing columns: the pandas path words the rejection (it names the file's columns)
+    n = source.num_rows
+    return pa.table({name: source.column(profile.columns[name]) if profile.columns.get(name) else pa.nulls(n, pa.string())
+                     for name in ENTITIES[profile.entity].column_names})
+
+
+def _canonical_from_pandas(content: bytes, profile: SourceProfile) -> pa.Table:
+    """The entity's columns through readers.py (raises FileRejected with its reasons)."""
+    rows = to_bronze_columns(read_source(content, profile), profile)
+    names = ENTITIES[profile.entity].column_names
+    return pa.Table.from_pandas(rows, schema=pa.schema([(c, pa.string()) for c in names]), preserve_index=False)
 
 
 def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
@@ -71,17 +82,6 @@ def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # ragged rows and the like: pandas rejects them with the line number
-
-
-def _from_pandas(content, profile, file, sha256, partition, ingested_at, schema) -> pa.Table:
-    rows = to_bronze_columns(read_source(content, profile), profile)  # raises FileRejected as before
-    rows["_source_file"] = file
-    rows["_file_sha256"] = sha256
-    rows["_profile"] = profile.name
-    rows["_row_number"] = range(1, len(rows) + 1)
-    rows["_partition_date"] = date.fromisoformat(partition)
-    rows["_ingested_at"] = ingested_at
-    return to_arrow(rows, schema)
 
 
 __all__ = ["FileRejected", "bronze_table"]
