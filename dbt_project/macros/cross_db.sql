@@ -13,19 +13,29 @@
 
 {#
     Aggregate rows into a list of structs, ordered:
-    DuckDB list(struct_pack(...) order by ...), BigQuery array_agg(struct(...) order by ...).
+    DuckDB list_sort(list(struct_pack(...))), BigQuery array_agg(struct(...) order by ...).
     `fields` is a list of column names (or {'name': ..., 'expr': ...} dicts).
 #}
 {% macro array_of_structs(fields, order_by) -%}
     {{ return(adapter.dispatch('array_of_structs')(fields, order_by)) }}
 {%- endmacro %}
 
+{#
+    DuckDB: list_sort() of the unordered list, not list(... order by ...): an ordered aggregate
+    costs 3-4x more (a year of lines: ~4.5 s against ~1.5 s for fct_orders). Structs sort by
+    their fields in order, so this is the order of `order_by` when it is the first field and
+    unique within a group (line_number in a transaction); other calls are refused.
+#}
 {% macro default__array_of_structs(fields, order_by) -%}
-    list(struct_pack(
+    {%- set first = fields[0].name if fields[0] is mapping else fields[0] -%}
+    {%- if first != order_by -%}
+        {{ exceptions.raise_compiler_error("array_of_structs: order_by (" ~ order_by ~ ") must be the first field, not " ~ first) }}
+    {%- endif -%}
+    list_sort(list(struct_pack(
         {%- for f in fields %}
         {% if f is mapping %}{{ f.name }} := {{ f.expr }}{% else %}{{ f }} := {{ f }}{% endif %}{{ "," if not loop.last }}
         {%- endfor %}
-    ) order by {{ order_by }})
+    )))
 {%- endmacro %}
 
 {% macro bigquery__array_of_structs(fields, order_by) -%}

@@ -56,6 +56,19 @@ def test_two_partitions_twice_counts_stable_and_revenue_reconciles(data_root):
     assert data_root.query("select count(*) n from gold.fct_sales").n[0] == \
         data_root.query("select count(*) n from silver.sales_lines").n[0]
 
+    # fct_orders' line items: every fct_sales line once, in line_number order (the DuckDB macro sorts
+    # the aggregated list instead of an ordered aggregate: cross_db.sql)
+    orders = data_root.query("""
+        select count(*) filter (where len(line_items) != line_count) wrong_count,
+               count(*) filter (where list_transform(line_items, x -> x.line_number)
+                                 != list_sort(list_transform(line_items, x -> x.line_number))) unordered,
+               count(*) filter (where line_count > 1) multi_line,
+               sum(len(line_items)) items
+        from gold.fct_orders""")
+    assert orders.wrong_count[0] == 0 and orders.unordered[0] == 0, orders
+    assert orders.multi_line[0] > 0, "the check needs orders with several lines"
+    assert orders["items"][0] == data_root.query("select count(*) n from gold.fct_sales").n[0]
+
 
 def _csv(path, header, rows):
     path.write_text("\n".join([",".join(header), *[",".join(map(str, r)) for r in rows]]) + "\n")

@@ -95,7 +95,9 @@ final as (
         on
             lines.customer_id = customer_versions.customer_id
             and lines.sold_at >= customer_versions.valid_from
-            and (customer_versions.valid_to is null or lines.sold_at < customer_versions.valid_to)
+            -- coalesce, not `valid_to is null or ...`: an OR in the join condition turns DuckDB's
+            -- hash join on customer_id into a nested loop (a year of lines: 5 s instead of 0.2 s)
+            and lines.sold_at < coalesce(customer_versions.valid_to, cast('9999-12-31' as timestamp))
 
 )
 
