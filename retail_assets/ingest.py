@@ -19,6 +19,14 @@ from retail_assets.jobs import INGEST_JOB
 from retail_assets.partitions import RANGE_END_TAG, RANGE_START_TAG
 
 
+# The console shows INFO and up: our own lines (one per file, one per asset) and step failures.
+# Dagster's DEBUG events (one "Materialized value" per asset and day: ~1,800 lines for a year) stay
+# in the instance's event log, where the UI reads them; printing them cost seconds. RETAIL_LOG_LEVEL=DEBUG
+# prints them again.
+def _console(level: str | None = None) -> dict:
+    return {"loggers": {"console": {"config": {"log_level": (level or os.environ.get("RETAIL_LOG_LEVEL", "INFO"))}}}}
+
+
 def run_landing_once(defs, instance: DagsterInstance) -> bool:
     """Evaluate the sensor and execute its runs, as the daemon would. True if every run succeeded."""
     sensor = defs.resolve_sensor_def("landing_file_sensor")
@@ -29,11 +37,11 @@ def run_landing_once(defs, instance: DagsterInstance) -> bool:
         if request.job_name == INGEST_JOB:
             result = materialize(list(defs.assets), selection=request.asset_selection,
                                  partition_key=request.partition_key, tags=dict(request.tags), instance=instance,
-                                 resources=defs.resources, raise_on_error=False)
+                                 resources=defs.resources, raise_on_error=False, run_config=_console())
             what = request.tags.get("retail/entities", "")
         else:
             job = defs.resolve_job_def(request.job_name)
-            result = job.execute_in_process(run_config=request.run_config, instance=instance,
+            result = job.execute_in_process(run_config={**(request.run_config or {}), **_console()}, instance=instance,
                                             tags=dict(request.tags), raise_on_error=False)
             what = "unmatched files"
         _report(request.job_name, what, _scope(request), len(request.asset_selection or []), result.success)

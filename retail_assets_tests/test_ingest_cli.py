@@ -22,6 +22,9 @@ def test_bad_files_are_reported_not_fatal(data_root, online_retail):
     assert "2010-12-01.csv" in out and "loaded" in out
     assert "missing columns" in out and "no source profile matches" in out
     assert "rows_read = loaded + rejected + duplicate for every file: True" in out
+    # The console log: our INFO lines, not Dagster's per-event DEBUG lines (RETAIL_LOG_LEVEL=DEBUG brings them back)
+    assert "file=2010-12-01.csv" in done.stderr
+    assert " - DEBUG - " not in done.stderr and "ASSET_MATERIALIZATION" not in done.stderr
     assert sorted(p.name.split("_", 1)[1] for p in data_root.rejected.iterdir()) == [
         "2010-12-02.csv", "2010-12-02.csv.reason.txt", "readme.txt", "readme.txt.reason.txt"]
 
@@ -33,4 +36,5 @@ def test_a_broken_pipeline_exits_non_zero(data_root, online_retail):
     done = _ingest(data_root, RETAIL_DUCKDB_PATH=str(blocked))
     assert done.returncode == 1
     assert "FAILED" in done.stdout
+    assert "STEP_FAILURE" in done.stderr, "a failure stays visible at the default log level"
     assert (data_root.landing / "2010-12-01.csv").exists(), "a failed run loses nothing"
