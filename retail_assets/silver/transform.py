@@ -526,11 +526,18 @@ def _deduplicate(valid: ir.Table, entity: Entity, keys_elsewhere: ir.Table | Non
     first is kept), and the rest are numbered per transaction in file order. Across
     deliveries the latest wins per business key. A row whose key silver already holds
     in another partition is a re-delivery.
+
+    The windows run on a narrow projection (content, keys and delivery order; not the raw
+    strings, revenue, flags, ...) and their flags join back on the delivery order, which
+    identifies a bronze row: every window sorts whole rows, and half of a row's width was
+    carried through three sorts for nothing (a year of lines: ~2 s -> ~1 s).
     """
-    order = [valid[c] for c in DELIVERY_ORDER]
     content = [c for c in entity.column_names if c != "line_number"] + ["file_sha256", "_derive_line_number"]
+    narrow_columns = list(dict.fromkeys([*DELIVERY_ORDER, *content, *entity.business_key]))
+    narrow = valid.select(*narrow_columns)
+    order = [narrow[c] for c in DELIVERY_ORDER]
     first = ibis.row_number().over(group_by=content, order_by=order)
-    marked = valid.mutate(_repeat=valid._derive_line_number & (first > 0))
+    marked = narrow.mutate(_repeat=narrow._derive_line_number & (first > 0))
 
     numbered = _number_lines(marked) if "line_number" in entity.column_names else marked
     live_key = [*entity.business_key, "_repeat"]  # repeats neither win nor lose
@@ -538,7 +545,11 @@ def _deduplicate(valid: ir.Table, entity: Entity, keys_elsewhere: ir.Table | Non
     numbered = numbered.mutate(_older_version=~numbered._repeat & (later > 0))
 
     flagged = _mark_redeliveries(numbered, entity, keys_elsewhere)
-    return flagged.mutate(_duplicate=flagged._repeat | flagged._older_version | flagged._elsewhere)
+    derived = ["line_number"] if "line_number" in entity.column_names else []
+    flags = flagged.select(*[flagged[c].name(f"_f_{c}") for c in DELIVERY_ORDER], *derived,
+                           _duplicate=flagged._repeat | flagged._older_version | flagged._elsewhere)
+    joined = valid.join(flags, [valid[c] == flags[f"_f_{c}"] for c in DELIVERY_ORDER])
+    return joined.select(*[joined[c] if c not in derived else flags[c] for c in valid.columns], "_duplicate")
 
 
 def _number_lines(t: ir.Table) -> ir.Table:
