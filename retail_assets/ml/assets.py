@@ -26,7 +26,7 @@ from dagster import (
 
 from retail_assets.constants import DATA_SCIENCE as OWNERS
 from retail_assets.constants import WAREHOUSE_POOL
-from retail_assets.metadata import preview
+from retail_assets.metadata import md_table, preview
 from retail_assets.ml import gold_data
 from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
 from retail_assets.ml.features import (
@@ -120,7 +120,7 @@ def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfi
     context.log.info(f"churn model {folder.name}: {m['verdict']}")
     return MaterializeResult(metadata={
         **{k: v for k, v in m.items()},
-        "top_coefficients": MetadataValue.md(trained.coefficients.round(4).to_markdown(index=False)),
+        "top_coefficients": MetadataValue.md(md_table(trained.coefficients.round(4))),
         "roc_plot": png_markdown(trained.plot_png, "ROC"),
         "artifact_path": MetadataValue.path(str(folder)),
         "model_version": folder.name,
@@ -182,7 +182,7 @@ def customer_scores(context: AssetExecutionContext, warehouse: Warehouse) -> Mat
 
 
 def _mape_md(mape: pd.DataFrame) -> MetadataValue:
-    return MetadataValue.md(mape.round(4).to_markdown(index=False) if len(mape) else "_no actuals yet_")
+    return MetadataValue.md(md_table(mape.round(4)) if len(mape) else "_no actuals yet_")
 
 
 @asset(
