@@ -1,10 +1,45 @@
-"""Materialization metadata an on-call person can act on: counts, schema, a preview."""
+"""Materialization metadata an on-call person can act on: counts, schema, a preview.
+
+Values from landing files (cells, header names, file names) reach Markdown metadata that the
+Dagster UI renders: `md_cell` keeps each one plain text (no image the browser would fetch, no
+link, no broken table) and short (a multi-MB cell would otherwise sit in every event-log read).
+"""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import pyarrow as pa
 from dagster import MetadataValue, TableColumn, TableSchema
+
+MAX_CELL_CHARS = 120
+# CommonMark treats a backslash before ASCII punctuation as the literal character. These start
+# images/links (! [ ] ( )), raw HTML and entities (< > &), code, emphasis and strikethrough
+# (` * _ ~), table cells (|), headings (#), and GFM's bare URL/e-mail autolinks (: @).
+_MD_SPECIAL = re.compile(r"([\\`*_~\[\]()!<>|&#:@{}])")
+_WWW_DOT = re.compile(r"(?i)(?<=www)\.")  # "www.x" is an autolink too; other dots stay readable
+# Newlines would end a table row or a list item; other control characters (terminal escapes) too.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def md_cell(value, limit: int = MAX_CELL_CHARS) -> str:
+    """`value` as inert Markdown text on one line, cut to `limit` characters (plus an ellipsis)."""
+    text = "" if value is None else str(value)
+    if len(text) > limit:  # cut before escaping, so a cut never splits an escape
+        text = text[:limit] + "…"
+    text = _CONTROL.sub(" ", text)
+    return _WWW_DOT.sub(r"\\.", _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def md_table(frame: pd.DataFrame, limit: int = MAX_CELL_CHARS) -> str:
+    """A Markdown pipe table of the frame; every cell through md_cell. Headers are column names the
+    code chose, escaped only where they could break the table."""
+    header = [str(c).replace("|", "\\|") for c in frame.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(md_cell(v, limit) for v in row) + " |")
+    return "\n".join(lines)
 
 
 def column_schema(schema: pa.Schema) -> TableSchema:
@@ -15,5 +50,4 @@ def preview(frame: pd.DataFrame, rows: int = 5) -> MetadataValue:
     """A small markdown table; long values cut so the UI stays readable."""
     if frame.empty:
         return MetadataValue.md("_no rows_")
-    head = frame.head(rows).astype(str).apply(lambda col: col.str.slice(0, 40))
-    return MetadataValue.md(head.to_markdown(index=False))
+    return MetadataValue.md(md_table(frame.head(rows), limit=40))

@@ -1,7 +1,8 @@
 """Failed runs, recorded where on-call looks: the Dagster log and a JSON-lines file.
 
 `RETAIL_DATA_DIR/ops/run_failures.jsonl` holds one line per failed run with
-the job, the assets, the partition (or range) and each failed step's error.
+the job, the assets, the partition (or range) and each failed step's error: its type
+and first line, without the values it quoted (the run's event log has the whole error).
 It is a file, not a warehouse table, on purpose: a failure is often a DuckDB
 problem (a lock, a full disk), and the record must not depend on the thing
 that failed. DuckDB reads it directly:
@@ -9,6 +10,7 @@ that failed. DuckDB reads it directly:
 """
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,7 +24,11 @@ from dagster import (
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-MAX_ERROR_CHARS = 2000  # a stack trace's head says what failed; the run page has the rest
+MAX_ERROR_CHARS = 300  # the error's type and first line; the run page has the rest
+# Errors quote the values they choke on (DuckDB: "Could not convert string 'ann@x.com'", pandera:
+# "failure cases: ..."); the log is kept for long and read widely, so it keeps what failed, not the data.
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+_VALUES_TAIL = re.compile(r"(?i)\b(failure cases?|failing values?|failure examples?|examples?|values?)\s*:.*$")
 
 
 class RunFailureLog(ConfigurableResource):
@@ -52,6 +58,13 @@ def partition_of(tags: dict) -> str | None:
     return None
 
 
+def without_values(message: str) -> str:
+    """The first line of an error message, quoted literals and listed values replaced by '…', bounded."""
+    lines = message.strip().splitlines()
+    first = _VALUES_TAIL.sub(r"\1: …", _QUOTED.sub("'…'", lines[0] if lines else ""))
+    return first if len(first) <= MAX_ERROR_CHARS else first[:MAX_ERROR_CHARS - 1] + "…"
+
+
 def root_cause(error) -> str:
     """The innermost cause (`module.Type: message`): Dagster wraps the exception that says what went wrong."""
     while error is not None and error.cause is not None:
@@ -74,7 +87,7 @@ def failed_step_assets(instance, run, step_keys: set[str]) -> list[str]:
 def failure_record(*, run_id: str, job_name: str, tags: dict, asset_keys: list[str],
                    failed_steps: list[tuple[str, str]], run_error: str | None, failed_at: datetime) -> dict:
     """One line of the failure log. Pure, so the format is tested without a failing run."""
-    steps = [{"step": step, "error": error[:MAX_ERROR_CHARS]} for step, error in failed_steps]
+    steps = [{"step": step, "error": without_values(error)} for step, error in failed_steps]
     return {
         "failed_at": failed_at.astimezone(timezone.utc).isoformat(timespec="seconds"),
         "run_id": run_id,
@@ -82,7 +95,7 @@ def failure_record(*, run_id: str, job_name: str, tags: dict, asset_keys: list[s
         "assets": sorted(asset_keys),  # the assets of the failed steps
         "partition": partition_of(tags),
         "failed_steps": steps,
-        "error": (steps[0]["error"] if steps else (run_error or "run failed before any step"))[:MAX_ERROR_CHARS],
+        "error": steps[0]["error"] if steps else without_values(run_error or "run failed before any step"),
     }
 
 

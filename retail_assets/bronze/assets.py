@@ -23,7 +23,7 @@ from retail_assets.constants import DATA_PLATFORM as OWNERS
 from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
 from retail_assets.landing.file_store import LandingFileStore
-from retail_assets.metadata import column_schema, preview
+from retail_assets.metadata import column_schema, md_cell, preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.warehouse.base import Warehouse
 from retail_assets.warehouse.table_schemas import bronze_schema
@@ -81,7 +81,7 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
             + f" partition_rows={window_rows} total_rows={total_rows}"
         )
         files_table = "\n".join(
-            f"| {o.file} | {o.status} | {o.rows_read} | {o.reason or ''} |" for o in outcomes
+            f"| {md_cell(o.file)} | {o.status} | {o.rows_read} | {md_cell(o.reason or '')} |" for o in outcomes
         )
         return MaterializeResult(
             metadata={

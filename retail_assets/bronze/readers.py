@@ -115,6 +115,10 @@ def _as_text(value) -> str | None:
     return str(value)
 
 
+def _bounded(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[:limit] + "…"
+
+
 def to_bronze_columns(source: pd.DataFrame, profile: SourceProfile) -> pd.DataFrame:
     """Rename source columns to the entity's canonical names; values untouched.
 
@@ -125,7 +129,8 @@ def to_bronze_columns(source: pd.DataFrame, profile: SourceProfile) -> pd.DataFr
     if missing:
         raise FileRejected(
             f"missing columns {missing} expected by profile {profile.name}; "
-            f"file has {list(source.columns)[:20]}"
+            # header names are file content: bounded, so a 1 MB header cannot bloat the reason
+            f"file has {[_bounded(str(c)) for c in list(source.columns)[:20]]}"
         )
     entity = ENTITIES[profile.entity]
     out = pd.DataFrame(index=source.index)

@@ -26,9 +26,16 @@ from dagster import (
 
 from retail_assets.constants import DATA_SCIENCE as OWNERS
 from retail_assets.constants import WAREHOUSE_POOL
-from retail_assets.metadata import preview
-from retail_assets.ml import gold_data
-from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
+from retail_assets.metadata import md_table, preview
+from retail_assets.ml import gold_data, model_registry
+from retail_assets.ml.artifacts import (
+    artifact_digests,
+    data_version,
+    load_verified,
+    model_root,
+    other_versions,
+    save_model,
+)
 from retail_assets.ml.features import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_THRESHOLD,
@@ -36,6 +43,7 @@ from retail_assets.ml.features import (
     guest_sales_summary,
 )
 from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
+from retail_assets.ml.model_registry import trusted_model
 from retail_assets.reports.charts import forecast_chart, png_markdown
 from retail_assets.warehouse.base import Warehouse
 
@@ -45,7 +53,7 @@ PREFIX = ["ml"]
 FCT_SALES, DIM_CUSTOMER = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "dim_customer"])
 DIM_STORE = AssetKey(["gold", "dim_store"])
 RPT_DAILY = AssetKey(["gold", "rpt_daily_sales"])
-MODEL_KEY = AssetKey([*PREFIX, "customer_churn_model"])
+MODEL_KEY = model_registry.MODEL_KEY  # ml/customer_churn_model: one name for the asset, its check and scoring
 
 
 def _latest_sale(sales: pd.DataFrame) -> date:
@@ -120,10 +128,12 @@ def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfi
     context.log.info(f"churn model {folder.name}: {m['verdict']}")
     return MaterializeResult(metadata={
         **{k: v for k, v in m.items()},
-        "top_coefficients": MetadataValue.md(trained.coefficients.round(4).to_markdown(index=False)),
+        "top_coefficients": MetadataValue.md(md_table(trained.coefficients.round(4))),
         "roc_plot": png_markdown(trained.plot_png, "ROC"),
         "artifact_path": MetadataValue.path(str(folder)),
         "model_version": folder.name,
+        # What scoring verifies before joblib runs the file (ml/model_registry.py).
+        "artifact_sha256": MetadataValue.json(artifact_digests(folder)),
         "data_version": version_hash,
     })
 
@@ -159,13 +169,24 @@ def churn_model_beats_baseline(context: AssetCheckExecutionContext, config: Chur
     kinds={"python", "scikitlearn", "duckdb"},
     description=(
         "ml.customer_scores: churn_probability, expected_value, high_value and vip_potential for every customer "
-        "in ml.customer_features, scored with the newest model artifact (model_version column). Definitions in "
-        "retail_assets/ml/scoring.py. Fails if no model was trained yet: materialize ml/customer_churn_model."
+        "in ml.customer_features, scored with the model of the newest ml/customer_churn_model materialization whose check "
+        "churn_model_beats_baseline passed, once its files match the sha256 recorded there (model_version "
+        "column); other folders are ignored with a warning. Definitions in retail_assets/ml/scoring.py. Fails if "
+        "no model passed its check yet (materialize ml/customer_churn_model) or if its files changed."
     ),
 )
 def customer_scores(context: AssetExecutionContext, warehouse: Warehouse) -> MaterializeResult:
-    folder = latest_model_dir()
-    pipeline, meta = load_model(folder)
+    trusted = trusted_model(context.instance)
+    if trusted is None:
+        raise RuntimeError("no ml/customer_churn_model materialization whose check churn_model_beats_baseline "
+                           "passed (with recorded artifact digests): materialize the model with its check first")
+    ignored = other_versions(trusted.version)
+    if ignored:
+        context.log.warning(f"scoring with model {trusted.version!r}; ignoring {len(ignored)} other folder(s) under "
+                            f"artifacts/customer_churn_model (not the latest model that passed its check): "
+                            f"{ignored[-5:]!r}")
+    pipeline, meta = load_verified(trusted.version, trusted.digests)
+    folder = model_root() / trusted.version
     features = gold_data.read_features(warehouse)
     from retail_assets.ml.scoring import build_scores, segment_thresholds  # scikit-learn: imported when scoring
 
@@ -182,7 +203,7 @@ def customer_scores(context: AssetExecutionContext, warehouse: Warehouse) -> Mat
 
 
 def _mape_md(mape: pd.DataFrame) -> MetadataValue:
-    return MetadataValue.md(mape.round(4).to_markdown(index=False) if len(mape) else "_no actuals yet_")
+    return MetadataValue.md(md_table(mape.round(4)) if len(mape) else "_no actuals yet_")
 
 
 @asset(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 
 from retail_assets import settings
-from retail_assets.ml.artifacts import latest_model_dir, load_model
+from retail_assets.ml.artifacts import latest_model_dir, read_model_metadata
 
 COUNTS = {
     "sale lines in gold.fct_sales": "SELECT count(*) FROM gold.fct_sales",
@@ -35,7 +35,7 @@ def main() -> None:
         for label, sql in COUNTS.items():
             print(f"  {label}: {conn.execute(sql).fetchone()[0]}")
     folder = latest_model_dir()
-    _, meta = load_model(folder)
+    meta = read_model_metadata(folder)  # display only: plain JSON, the pickle is not loaded
     metrics = meta["metrics"]
     print(f"  model      {folder}")
     for key in METRICS:

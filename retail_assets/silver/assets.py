@@ -26,7 +26,7 @@ from retail_assets.bronze.assets import window_dates
 from retail_assets.constants import DATA_PLATFORM as OWNERS
 from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
-from retail_assets.metadata import column_schema, preview
+from retail_assets.metadata import column_schema, md_cell, preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.warehouse.base import Warehouse
 from retail_assets.warehouse.table_schemas import silver_schema
@@ -109,7 +109,8 @@ def build_silver_asset(entity: Entity) -> AssetsDefinition:
                 "dagster/partition_row_count": outcome.window_rows,
                 "dagster/column_schema": schema,
                 "top_dq_errors": MetadataValue.md(
-                    "\n".join(f"- {r.rows} x {r.dq_errors}" for r in outcome.top_errors.itertuples()) or "_none_"),
+                    "\n".join(f"- {r.rows} x {md_cell(r.dq_errors)}" for r in outcome.top_errors.itertuples())
+                    or "_none_"),
                 "preview": preview(outcome.preview),
             },
             check_results=[

@@ -39,6 +39,7 @@ from pandera.constants import CHECK_OUTPUT_KEY
 from pandera.errors import SchemaError, SchemaErrors
 
 from retail_assets.entities import ENTITIES, Entity
+from retail_assets.metadata import md_cell
 
 EXAMPLES = 5  # example values kept per failing check
 
@@ -201,8 +202,8 @@ class ContractResult:
         if self.failures:
             lines += ["", "| check | column | failing | examples |", "|---|---|---|---|"]
             for f in self.failures:
-                examples = ", ".join(_md(json.dumps(e, default=str)) for e in f["examples"])
-                lines.append(f"| {_md(f['check'])} | {_md(f['column'] or '')} | {f['failure_count']:,} | {examples} |")
+                examples = ", ".join(md_cell(json.dumps(e, default=str)) for e in f["examples"])
+                lines.append(f"| {md_cell(f['check'])} | {md_cell(f['column'] or '')} | {f['failure_count']:,} | {examples} |")
         return "\n".join(lines)
 
 
@@ -289,5 +290,3 @@ def _plain(value):
     return value
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

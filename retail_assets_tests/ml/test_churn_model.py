@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from retail_assets.ml.artifacts import data_version, latest_model_dir, load_model, save_model
+from retail_assets.ml.artifacts import artifact_digests, data_version, latest_model_dir, load_verified, save_model
 from retail_assets.ml.churn_model import labelled_set, score_customers, split_dates, train_churn_model
 
 HORIZON = 21
@@ -44,7 +44,7 @@ def test_artifact_round_trips_with_same_scores(gold_frames, trained, tmp_path):
     folder = save_model(trained.pipeline, {"metrics": trained.metrics}, data_hash, root=tmp_path)
     assert folder.parent == tmp_path / "artifacts" / "customer_churn_model" and folder.name.endswith(data_hash[:12])
     assert latest_model_dir(tmp_path) == folder
-    pipeline, meta = load_model(folder)
+    pipeline, meta = load_verified(folder.name, artifact_digests(folder), root=tmp_path)
     assert meta["data_version"] == data_hash and meta["metrics"]["roc_auc"] == trained.metrics["roc_auc"]
     x, _ = labelled_set(gold_frames.sales, gold_frames.customers, gold_frames.stores, trained.dates.test_cutoff, HORIZON)
     np.testing.assert_array_equal(score_customers(pipeline, x), score_customers(trained.pipeline, x))

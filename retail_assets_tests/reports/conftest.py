@@ -38,9 +38,11 @@ def reports_env(tmp_path_factory) -> ReportsEnv:
     mp = pytest.MonkeyPatch()
     mp.setenv("RETAIL_DATA_DIR", str(root))  # model artifacts, and the reports folder's default
     data_root = DataRoot(root)
-    generate(data_root.landing, start=START, days=DAYS, seed=3, lines_per_day=300)
+    generate(data_root.landing, start=START, days=DAYS, seed=7, lines_per_day=300)
     resources = data_root.resources()
-    assets = list(build_definitions(resources).assets)
+    defs = build_definitions(resources)
+    # The model's blocking check too: scoring loads only a model whose check passed.
+    assets = [*defs.assets, *defs.asset_checks]
     instance = DagsterInstance.ephemeral()
     last = START + timedelta(days=DAYS - 1)
     plane = materialize(assets, selection=AssetSelection.groups("bronze", "silver", "gold"), instance=instance,
