@@ -213,3 +213,29 @@ def test_a_file_dated_ahead_of_today_never_holds_back_the_others(data_root, onli
     plan = landing_sensor.plan_landing_runs(data_root.resources()["landing"].list_files(), json.loads(cursor),
                                             lambda name: "sha", newest_partition=tomorrow)
     assert [r.partition_key for r in plan.runs if r.job_name == "landing_ingest"] == [tomorrow]
+
+
+def test_scoring_follows_a_delivery_only_once_a_model_passed_its_check(data_root, online_retail):
+    """A model that was materialized but never passed churn_model_beats_baseline is not scored with
+    (ml/model_registry.py), so the delivery leaves ml/customer_scores out rather than fail on it."""
+    from dagster import AssetCheckEvaluation, AssetMaterialization, MetadataValue
+    from dagster._core.definitions.asset_checks.asset_check_evaluation import (  # test only: no public name
+        AssetCheckEvaluationTargetMaterializationData,
+    )
+
+    from retail_assets.ml.model_registry import CHECK_KEY, MODEL_KEY
+
+    instance = DagsterInstance.ephemeral()
+    instance.report_runless_asset_event(AssetMaterialization(MODEL_KEY, metadata={
+        "model_version": "20261101T000000", "artifact_sha256": MetadataValue.json({"model.joblib": "0" * 64})}))
+    data_root.drop(online_retail / "2010-12-01.csv")
+    [run], _, _ = _tick(data_root, instance=instance)
+    assert K("ml/customer_scores") not in set(run.asset_selection), "the only model never passed its check"
+
+    record = instance.fetch_materializations(MODEL_KEY, limit=1).records[0]
+    instance.report_runless_asset_event(AssetCheckEvaluation(
+        asset_key=MODEL_KEY, check_name=CHECK_KEY.name, passed=True,
+        target_materialization_data=AssetCheckEvaluationTargetMaterializationData(
+            storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp)))
+    [run], _, _ = _tick(data_root, instance=instance)
+    assert K("ml/customer_scores") in set(run.asset_selection), "a model passed its check: the delivery scores"
