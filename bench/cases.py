@@ -272,10 +272,77 @@ def bronze_silver_day(ws: Workspace) -> Result:
     return result
 
 
+# --- make dev: a day's files dropped while dagster dev runs ------------------------------------------------------
+
+AUTOMATION_TICK_SECONDS = 35  # retail_automation ticks every 30 s: one tick after the run shows any second wave
+
+
+def dev_delivery(ws: Workspace) -> Result:
+    """A day's files (a day after the first, so five files) renamed into the landing zone while `dagster dev` runs
+    with the sensor at 10 s: seconds from the drop to the end of the run that built gold.fct_sales, and every run
+    the drop caused (counted one automation tick after that run). One dagster dev serves every repeat, one new day
+    each; the first day is delivered untimed (master data, dbt's first parse) and reported apart."""
+    from retail_assets.synthetic.generate import generate
+    from retail_assets_tests.ui.dagster_dev import DagsterDev
+    from retail_assets_tests.ui.graphql_ops import RUNS
+
+    s, root = ws.sizes, ws.fresh("dev")
+    days = ws.repeats + 1
+    staged = root / "generated"
+    generate(staged, start=date(2026, 11, 1), days=days, lines_per_day=s.synthetic_lines, seed=5)
+    dev = DagsterDev(home=root / "home", data_dir=root / "data", log_path=root / "dagster_dev.log",
+                     extra_env={"RETAIL_SENSOR_INTERVAL_SECONDS": "10"})
+    result = Result("dev_delivery", f"make dev (dagster dev, sensor at 10 s): one day's files (~{s.synthetic_lines:,} "
+                    "lines) dropped, seconds to the end of the run that built gold.fct_sales",
+                    {"lines_per_day": s.synthetic_lines, "sensor_interval_s": 10})
+    dev.start()
+    try:
+        def all_runs() -> list[dict]:
+            return dev.graphql(RUNS, {"filter": {}})["runsOrError"]["results"]
+
+        def deliver(day: date) -> dict:
+            incoming = root / f"incoming-{day}"
+            incoming.mkdir()
+            for f in staged.glob(f"*_{day}.*"):
+                shutil.move(str(f), incoming / f.name)
+            landing = root / "data" / "landing"
+            landing.parent.mkdir(exist_ok=True)
+            if landing.exists() and any(landing.iterdir()):
+                raise RuntimeError(f"landing zone not empty before the drop of {day}")
+            before = {r["id"] for r in all_runs()}
+            dropped = time.monotonic()
+            os.replace(incoming, landing)  # a whole day appears at once, as a transfer tool finishing would
+            while True:
+                new = [r for r in all_runs() if r["id"] not in before]
+                if new and all(r["status"] in ("SUCCESS", "FAILURE", "CANCELED") for r in new):
+                    break
+                if time.monotonic() - dropped > 600:
+                    raise TimeoutError(f"delivery of {day} not finished after 600 s: {new}\n{dev.log_tail()}")
+                time.sleep(0.5)
+            seconds = time.monotonic() - dropped
+            time.sleep(AUTOMATION_TICK_SECONDS)  # a second wave, if any, is requested by the next automation tick
+            while any(r["status"] not in ("SUCCESS", "FAILURE", "CANCELED") for r in all_runs()):
+                time.sleep(0.5)
+            new = [r for r in all_runs() if r["id"] not in before]
+            if any(r["status"] != "SUCCESS" for r in new):
+                raise RuntimeError(f"a run of the delivery of {day} failed: {new}\n{dev.log_tail()}")
+            return {"seconds": seconds, "runs": len(new)}
+
+        first = deliver(date(2026, 11, 1))
+        outcomes = [deliver(date(2026, 11, 1 + i)) for i in range(1, days)]
+    finally:
+        dev.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    result.times = [o["seconds"] for o in outcomes]
+    result.extra.update(runs_launched=[o["runs"] for o in outcomes], first_day=first)
+    return result
+
+
 CASES = {
     "year_drop": year_drop,
     "generate_year": generate_year,
     "backfill_365": backfill_365,
     "generator_day": generator_day,
     "bronze_silver_day": bronze_silver_day,
+    "dev_delivery": dev_delivery,
 }

@@ -13,6 +13,8 @@ REPO = Path(__file__).resolve().parents[1]
 # The two ingest cases (year_drop, backfill_365) are left out of the smoke: each is a
 # `python -m retail_assets.ingest` subprocess, a minute or more on a 2-core machine, and
 # make test must stay within its budget; test_ingest_cli and the sensor tests run that path.
+# dev_delivery starts `dagster dev` and waits for automation ticks (minutes): the UI tests
+# (retail_assets_tests/ui/) drive the same path.
 CASES = ["generate_year", "generator_day", "bronze_silver_day"]
 WITH_BASELINE = {"year_drop", "backfill_365", "bronze_silver_day"}
 INGEST_CASES = {"year_drop", "backfill_365"}
