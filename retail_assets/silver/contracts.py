@@ -203,7 +203,10 @@ class ContractResult:
             lines += ["", "| check | column | failing | examples |", "|---|---|---|---|"]
             for f in self.failures:
                 examples = ", ".join(md_cell(json.dumps(e, default=str)) for e in f["examples"])
-                lines.append(f"| {md_cell(f['check'])} | {md_cell(f['column'] or '')} | {f['failure_count']:,} | {examples} |")
+                # check and column names come from the contract's code (escaped only where they could break
+                # the table, as md_table does with headers); the examples are data, hence md_cell
+                check, column = (str(x).replace("|", "\\|") for x in (f["check"], f["column"] or ""))
+                lines.append(f"| {check} | {column} | {f['failure_count']:,} | {examples} |")
         return "\n".join(lines)
 
 
