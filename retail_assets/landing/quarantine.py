@@ -13,7 +13,8 @@ from retail_assets.warehouse.base import Warehouse
 
 
 class QuarantineConfig(Config):
-    files: list[dict[str, str]]  # [{"name": ..., "reason": ..., "name_hex": only for an undecodable name}]
+    # [{"name": ..., "reason": ..., "name_hex": for an undecodable name, "profile": the one that refused it}]
+    files: list[dict[str, str]]
 
 
 def landing_name(item: dict[str, str]) -> str:
@@ -49,7 +50,7 @@ def quarantine_files(context: OpExecutionContext, config: QuarantineConfig, land
             sha, unread = content_sha256(landing, listed)
             # The audit row and the reason come before the move: a file never sits in rejected/ unexplained.
             warehouse.record_rejected_file(file=shown, sha256=sha, status="rejected", reason=reason + unread,
-                                           partition=None)
+                                           profile=item.get("profile"), partition=None)
             moved = landing.reject(listed.name, f"{shown!r}: {reason}{unread}\nsha256: {sha or 'not read'}\n")
         except Exception as exc:  # noqa: BLE001 - reported, and the other files go on
             context.log.error(f"file={shown!r} status=quarantine_failed error={type(exc).__name__}: {exc}; "

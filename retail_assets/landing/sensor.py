@@ -61,10 +61,10 @@ def _no_followers(landed: set[AssetKey]) -> set[AssetKey]:
     return set(landed)
 
 
-def quarantine_item(name: str, reason: str) -> dict[str, str]:
+def quarantine_item(name: str, reason: str, profile: str | None = None) -> dict[str, str]:
     """A file's entry in the quarantine run's config; a name that is not valid UTF-8 also travels
     as the hex of its bytes (run config is text), so the op finds the very file."""
-    item = {"name": display_name(name), "reason": reason}
+    item = {"name": display_name(name), "reason": reason} | ({"profile": profile} if profile else {})
     if item["name"] != name:
         item["name_hex"] = name.encode("utf-8", "surrogateescape").hex()
     return item
@@ -84,7 +84,7 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], profiles=N
     """
     plan = LandingPlan()
     matched: list[tuple[LandingFile, str, str]] = []  # file, entity, partition
-    unmatched: list[tuple[LandingFile, str]] = []
+    unmatched: list[tuple[LandingFile, str, str | None]] = []  # file, reason, profile that refused it
     for f in files:
         if f.identity in seen:
             plan.cursor[f.identity] = seen[f.identity]
@@ -103,11 +103,12 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], profiles=N
                 continue
             m, reason = None, (f"dated {m.partition_key}, {ahead} days after today ({newest_partition}, UTC): "
                                "a till clock or file name is wrong; fix the date and upload it again")
+        refused_by = None
         if m is not None and (reason := size_problem(f.size, m.profile.limits)):
-            m = None
+            m, refused_by = None, m.profile.name
         if m is None:
             plan.cursor[f.identity] = "quarantine"
-            unmatched.append((f, reason))
+            unmatched.append((f, reason, refused_by))
             plan.log.append(f"file={f.name!r} status=quarantined reason={reason}")
             continue
         plan.cursor[f.identity] = "delivery"
@@ -131,10 +132,10 @@ def plan_landing_runs(files: list[LandingFile], seen: dict[str, str], profiles=N
     if unmatched:
         plan.runs.append(
             RunRequest(
-                run_key="quarantine:" + _digest([f.identity for f, _ in unmatched]),
+                run_key="quarantine:" + _digest([f.identity for f, _, _ in unmatched]),
                 job_name=quarantine_landing_files.name,
                 run_config={"ops": {"quarantine_files": {"config": {
-                    "files": [quarantine_item(f.name, reason) for f, reason in unmatched]}}}},
+                    "files": [quarantine_item(f.name, reason, profile) for f, reason, profile in unmatched]}}}},
                 tags={"retail/files": str(len(unmatched))},
             )
         )

@@ -166,7 +166,12 @@ def test_files_over_their_profiles_limits_are_quarantined_with_the_numbers(data_
     [run] = plan_landing_runs(data_root.resources()["landing"].list_files(), {}, profiles).runs
     [item] = run.run_config["ops"]["quarantine_files"]["config"]["files"]
     assert item["reason"] == "file is 275 kB, over this profile's limit of 100 kB"
+    _quarantine(data_root, run, DagsterInstance.ephemeral())
+    audit = data_root.query("select profile, reason from audit.file_loads")
+    assert audit.profile.tolist() == ["online_retail"], "the audit row names the profile whose limit refused it"
+    assert audit.reason[0] == item["reason"]
 
+    data_root.drop(online_retail / "2010-12-01.csv")
     resources = data_root.resources()
     few_rows = _small_profiles(max_rows=1000)
     [outcome] = load_files_to_bronze(resources["landing"], resources["warehouse"], "sales_lines",
