@@ -208,3 +208,22 @@ def test_a_drop_of_10000_files_is_planned_in_one_tick_without_reading_any(data_r
     [run] = runs
     assert run.tags["retail/files"] == "10000" and cursor.count("delivery") == 10_000
     assert took < 30, f"the tick took {took:.1f} s; Dagster's sensor timeout is 60 s"
+
+
+def test_one_file_the_quarantine_cannot_move_does_not_stop_the_others(data_root, monkeypatch):
+    for name in ["a.txt", "b.txt", "c.txt"]:
+        (data_root.landing / name).write_text("not an export\n")
+    [run] = plan_landing_runs(data_root.resources()["landing"].list_files(), {}).runs
+    real_reject = file_store.LocalFileStore.reject
+
+    def reject(self, name, reason):
+        if name == "a.txt":
+            raise OSError(28, "No space left on device")
+        return real_reject(self, name, reason)
+
+    monkeypatch.setattr(file_store.LocalFileStore, "reject", reject)
+    messages = _quarantine(data_root, run, DagsterInstance.ephemeral())
+    assert sorted(p.name for p in data_root.landing.iterdir()) == ["a.txt"]
+    assert any(m.startswith("file='a.txt' status=quarantine_failed") for m in messages)
+    assert sorted(data_root.query("select file from audit.file_loads").file) == ["a.txt", "b.txt", "c.txt"], \
+        "the audit row is written before the move"

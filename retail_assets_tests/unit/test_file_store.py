@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retail_assets.landing import file_store
 from retail_assets.landing.file_store import SAFE_NAME_CHARS, FileTooBig, LandingFile, LocalFileStore, safe_name
 
 
@@ -229,15 +230,23 @@ def test_a_240_character_name_is_rejected_with_its_reason_beside_it(store):
     assert Path(f"{moved}.reason.txt").read_text() == "too long\n"
 
 
-def test_a_failed_move_leaves_the_file_in_landing_and_no_stray_reason(store, tmp_path):
+def test_the_reason_is_written_before_the_move_and_a_failed_move_leaves_no_stray_reason(store, tmp_path, monkeypatch):
+    real_move = file_store.shutil.move
+
+    def move_after_reason(source, target):
+        assert Path(f"{target}.reason.txt").read_text() == "bad\n", "a rejected file never sits unexplained"
+        return real_move(source, target)
+
     drop(store, "x.csv")
-    (tmp_path / "rejected").mkdir()
-    (tmp_path / "rejected").chmod(0o500)  # the reason cannot be written: nothing moves
-    try:
-        if os.geteuid() == 0:
-            pytest.skip("root writes into a read-only folder")
-        with pytest.raises(OSError):
-            store.reject("x.csv", "bad")
-        assert (landing(store) / "x.csv").exists()
-    finally:
-        (tmp_path / "rejected").chmod(0o700)
+    monkeypatch.setattr(file_store.shutil, "move", move_after_reason)
+    store.reject("x.csv", "bad")
+
+    def failing_move(source, target):
+        raise OSError(28, "No space left on device")
+
+    drop(store, "y.csv")
+    monkeypatch.setattr(file_store.shutil, "move", failing_move)
+    with pytest.raises(OSError):
+        store.reject("y.csv", "bad")
+    assert (landing(store) / "y.csv").exists()
+    assert not [p for p in (tmp_path / "rejected").iterdir() if "y.csv" in p.name]
