@@ -60,6 +60,11 @@ def _report(job: str, what: str, scope: str, assets: int, success: bool) -> None
     print(f"run {job} {what} {scope} assets={assets}: {'ok' if success else 'FAILED'}", flush=True)
 
 
+def printable(text: str) -> str:
+    """`text` with every non-printable character as its escape (\\n, \\x1b), the rest unchanged."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def print_accounting(db_path: str) -> None:
     import duckdb
 
@@ -71,6 +76,10 @@ def print_accounting(db_path: str) -> None:
             "SELECT file, profile, \"partition\", status, rows_read, rows_loaded, rows_rejected, rows_duplicate, "
             "coalesce(reason, '') AS reason FROM audit.file_loads ORDER BY \"partition\" NULLS LAST, file"
         ).fetchdf()
+    # Names and reasons come from the landing zone: control characters (a newline, a terminal escape
+    # code) are printed escaped, so a file name cannot rewrite the operator's screen.
+    for column in ("file", "reason"):
+        frame[column] = frame[column].map(printable)
     print(frame.to_string(index=False, max_colwidth=70))
     balanced = (frame.rows_read == frame.rows_loaded + frame.rows_rejected + frame.rows_duplicate).all()
     print(f"\n{len(frame)} files; rows_read = loaded + rejected + duplicate for every file: {balanced}")

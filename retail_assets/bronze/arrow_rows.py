@@ -14,10 +14,12 @@ import io
 from datetime import date, datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
 from retail_assets.entities import ENTITIES
+from retail_assets.landing.limits import cell_problem, rows_problem
 from retail_assets.landing.profiles import SourceProfile
 from retail_assets.warehouse.table_schemas import bronze_schema
 
@@ -28,6 +30,7 @@ def bronze_table(content: bytes, profile: SourceProfile, file: str, sha256: str,
     rows = _canonical_from_csv(content, profile) if profile.format == "csv" else None
     if rows is None:
         rows = _canonical_from_pandas(content, profile)
+    _within_limits(rows, profile)
     n = rows.num_rows
     lineage = {
         "_source_file": pa.array([file] * n, pa.string()),
@@ -40,6 +43,18 @@ def bronze_table(content: bytes, profile: SourceProfile, file: str, sha256: str,
     schema = bronze_schema(ENTITIES[profile.entity])
     return pa.table([rows.column(f.name) if f.name in rows.column_names else lineage[f.name] for f in schema],
                     schema=schema)
+
+
+def _within_limits(rows: pa.Table, profile: SourceProfile) -> None:
+    """Refuse a file whose rows or values are beyond any real export's (FileRejected with the reason):
+    one multi-MB cell would otherwise travel through silver, rejected rows and the UI's metadata."""
+    problem = rows_problem(rows.num_rows, profile.limits)
+    for name in rows.column_names if problem is None and rows.num_rows else ():
+        longest = pc.max(pc.utf8_length(rows.column(name))).as_py() or 0
+        if problem := cell_problem(longest, profile.columns.get(name, name), profile.limits):
+            break
+    if problem:
+        raise FileRejected(problem)
 
 
 def _canonical_from_csv(content: bytes, profile: SourceProfile) -> pa.Table | None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
-from retail_assets.landing.file_store import LandingFileStore
+from retail_assets.landing.file_store import FileTooBig, LandingFileStore
+from retail_assets.landing.limits import file_problem, size_problem
 from retail_assets.landing.profiles import UnmatchedFile, match_file
 from retail_assets.warehouse.base import Warehouse
 
@@ -29,7 +30,10 @@ class FileOutcome:
 
 
 def files_in_window(store: LandingFileStore, entity: str, start: date, end: date, profiles=None):
-    """(name, profile, partition) of landing files of `entity` with start <= partition < end."""
+    """(name, size, profile, partition) of landing files of `entity` with start <= partition < end.
+
+    Files the sensor quarantines unread (links, hostile names, over the size limit) are left to
+    the quarantine run: `file_problem` is the sensor's own test."""
     out = []
     for f in store.list_files():
         try:
@@ -37,8 +41,9 @@ def files_in_window(store: LandingFileStore, entity: str, start: date, end: date
         except UnmatchedFile:
             continue  # not ours to judge here: the sensor quarantines unmatched files
         day = date.fromisoformat(m.partition_key)
-        if m.profile.entity == entity and start <= day < end:
-            out.append((f.name, m.profile, m.partition_key))
+        if m.profile.entity == entity and start <= day < end \
+                and file_problem(f.name, f.size, f.problem, m.profile.limits) is None:
+            out.append((f.name, f.size, m.profile, m.partition_key))
     return out
 
 
@@ -47,12 +52,31 @@ def files_in_window(store: LandingFileStore, entity: str, start: date, end: date
 BATCH_ROWS = 1_000_000
 
 
+def read_landing_file(store: LandingFileStore, name: str, size: int, profile) -> bytes:
+    """The file's bytes, never more than its profile allows (FileRejected with the reason)."""
+    try:
+        return store.read_bytes(name, max_bytes=profile.limits.max_bytes)
+    except FileTooBig as exc:  # grew since it was listed: stopped reading at the limit
+        raise FileRejected(size_problem(max(size, exc.size), profile.limits)) from None
+    except OSError as exc:
+        raise FileRejected(f"unreadable: {exc.strerror or exc}") from None
+
+
+def _sha_or_empty(store: LandingFileStore, name: str) -> str:
+    try:
+        return store.sha256(name)
+    except OSError:
+        return ""  # never read: the audit row says why
+
+
 def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: str, start: date, end: date,
                          log=None, profiles=None, batch_rows: int = BATCH_ROWS) -> list[FileOutcome]:
     """Load, archive or reject every landing file of `entity` in the window; record each in the audit.
 
     Files are archived only once their rows and audit row are committed, so a crash in between
     leaves them in landing, and the re-run archives them without appending twice (see `retry`).
+    Each file is judged in its own try: an unreadable or oversized file is rejected with its reason
+    and the others load; only a warehouse failure stops the window.
     """
     outcomes = []
     with warehouse.bronze_writer(entity) as bronze:
@@ -62,30 +86,37 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
         def commit():
             bronze.commit()
             for name, partition, sha in to_archive:
-                store.archive(name, partition, sha)
+                try:
+                    store.archive(name, partition, sha)
+                except OSError as exc:  # rows committed; the next run of the window archives it (`retry`)
+                    _log(log, "error", f"file={name!r} status=archive_failed error={exc}; stays in landing")
             to_archive.clear()
             in_batch.clear()
 
-        for name, profile, partition in files_in_window(store, entity, start, end, profiles):
+        for name, size, profile, partition in files_in_window(store, entity, start, end, profiles):
             began = time.perf_counter()
-            content = store.read_bytes(name)
-            sha = hashlib.sha256(content).hexdigest()
-            outcome = FileOutcome(name, sha, profile.name, partition, status="bronze")
-            audit = dict(file=name, sha256=sha, profile=profile.name, entity=entity,
-                         partition=date.fromisoformat(partition))
+            sha = ""
+            audit = dict(file=name, profile=profile.name, entity=entity, partition=date.fromisoformat(partition))
             try:
+                content = read_landing_file(store, name, size, profile)
+                sha = hashlib.sha256(content).hexdigest()
                 rows = bronze_table(content, profile, name, sha, partition,
                                     datetime.now(timezone.utc).replace(tzinfo=None))
             except FileRejected as exc:
-                outcome.status, outcome.reason = "rejected", str(exc)
-                moved = store.reject(name, f"{name}: {exc}\nprofile: {profile.name}\nsha256: {sha}\n")
-                bronze.record(**audit, status="rejected", reason=str(exc))
-                commit()  # the audit row lands with the move, as for a file alone
-                _log(log, "error", f"file={name} entity={entity} status=rejected profile={profile.name} "
-                                   f"partition={partition} rows_read=0 reason={exc} moved_to={moved}")
-                outcomes.append(outcome)
+                sha = sha or _sha_or_empty(store, name)
+                outcomes.append(FileOutcome(name, sha, profile.name, partition, "rejected", reason=str(exc)))
+                # The audit row is committed before the move: rejected/ never holds a file unexplained.
+                bronze.record(**audit, sha256=sha, status="rejected", reason=str(exc))
+                commit()
+                try:
+                    moved = store.reject(name, f"{name!r}: {exc}\nprofile: {profile.name}\nsha256: {sha or 'not read'}\n")
+                except OSError as move_error:
+                    moved = f"nowhere ({move_error}; stays in landing)"
+                _log(log, "error", f"file={name!r} entity={entity} status=rejected profile={profile.name} "
+                                   f"partition={partition} rows_read=0 reason={exc} moved_to={moved!r}")
                 continue
-            outcome.rows_read = len(rows)
+            audit["sha256"] = sha
+            outcome = FileOutcome(name, sha, profile.name, partition, status="bronze", rows_read=len(rows))
             earlier = in_batch.get(sha) or bronze.already_loaded(sha)
             # Same name, same content, never archived: a retry after a crash between the
             # bronze append and the archive move. The rows are in bronze; just archive.
@@ -101,7 +132,7 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
                 bronze.record(**audit, rows_read=len(rows), rows_duplicate=len(rows),
                               status="duplicate_file", reason=outcome.reason, replace=False)
             to_archive.append((name, partition, sha))
-            _log(log, "info", f"file={name} entity={entity} status={outcome.status} profile={profile.name} "
+            _log(log, "info", f"file={name!r} entity={entity} status={outcome.status} profile={profile.name} "
                               f"partition={partition} rows_read={outcome.rows_read} "
                               f"seconds={time.perf_counter() - began:.3f}")
             outcomes.append(outcome)

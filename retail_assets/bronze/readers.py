@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pandas as pd
 
 from retail_assets.entities import ENTITIES
+from retail_assets.landing.limits import xlsx_problem
 from retail_assets.landing.profiles import SourceProfile
 
 
@@ -59,6 +61,10 @@ def _read_csv(content: bytes, profile: SourceProfile) -> pd.DataFrame:
 
 
 def _read_xlsx(content: bytes, profile: SourceProfile) -> pd.DataFrame:
+    # An XLSX is a zip: a few kB can declare gigabytes of sheet XML. Refused from its directory alone.
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if problem := xlsx_problem(archive, profile.limits):
+            raise FileRejected(problem)
     frame = pd.read_excel(io.BytesIO(content), sheet_name=profile.sheet or 0, dtype=str, engine="openpyxl")
     return frame.astype(object).where(frame.notna(), None)
 

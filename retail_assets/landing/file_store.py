@@ -7,9 +7,12 @@ under the data root) is the embedded default.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
 import shutil
+import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,6 +28,7 @@ class LandingFile:
     name: str
     size: int
     version: str  # local: mtime in ns; GCS: the object generation
+    problem: str | None = None  # why it can never be read as an export (a link, a FIFO, no permission)
 
     @property
     def identity(self) -> str:
@@ -41,12 +45,40 @@ def _unused(target: Path) -> Path:
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# A stored name gets a 16-character stamp or 13-character hash prefix and a ".reason.txt" suffix:
+# kept well under the file systems' 255 bytes, so a 250-character upload can still be rejected.
+SAFE_NAME_CHARS = 120
 
 
 def safe_name(name: str) -> str:
-    """A file name that cannot escape its folder or confuse a shell."""
-    cleaned = _SAFE_NAME.sub("_", Path(name).name).lstrip(".")
-    return cleaned or "unnamed"
+    """A file name that cannot escape its folder or confuse a shell, at most SAFE_NAME_CHARS long."""
+    cleaned = _SAFE_NAME.sub("_", Path(name).name).lstrip(".") or "unnamed"
+    if len(cleaned) > SAFE_NAME_CHARS:  # keep the end too: it carries the date and the extension
+        cleaned = cleaned[: SAFE_NAME_CHARS - 41] + "_" + cleaned[-40:]
+    return cleaned
+
+
+class NotALandingFile(OSError, ValueError):
+    """The name is not a plain file directly in the landing zone (a path, a link, a FIFO): never read.
+
+    An OSError, so whoever reads a file handles it with the other I/O failures."""
+
+
+class FileTooBig(OSError):
+    """The file holds more bytes than the caller's limit; `size` is at least limit + 1."""
+
+    def __init__(self, size: int):
+        super().__init__(f"file holds at least {size} bytes")
+        self.size = size
+
+
+def entry_problem(mode: int) -> str | None:
+    """Why a landing entry with this lstat mode can never be read as an export, if it cannot."""
+    if stat.S_ISLNK(mode):
+        return "a symbolic link, not a file: links are never followed out of the landing zone"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, socket or device): it has no content to load"
+    return None
 
 
 class LandingFileStore(ConfigurableResource, ABC):
@@ -57,8 +89,8 @@ class LandingFileStore(ConfigurableResource, ABC):
         """Files waiting in the landing zone, complete uploads only, oldest name first."""
 
     @abstractmethod
-    def read_bytes(self, name: str) -> bytes:
-        """A waiting file's content."""
+    def read_bytes(self, name: str, max_bytes: int | None = None) -> bytes:
+        """A waiting file's content; FileTooBig past `max_bytes` (read no further than that)."""
 
     @abstractmethod
     def sha256(self, name: str) -> str:
@@ -85,25 +117,41 @@ class LocalFileStore(LandingFileStore):
     rejected_dir: str
 
     def list_files(self) -> list[LandingFile]:
-        """Regular files directly in the landing folder, oldest name first; hidden and partial files skipped."""
+        """Entries directly in the landing folder, by name; hidden and partial files and folders skipped.
+
+        Only names and lstat: nothing is opened, so ten thousand files list in a tick. Links,
+        FIFOs and files without read permission are listed with their `problem`, to be quarantined.
+        """
         root = Path(self.landing_dir)
         if not root.exists():
             return []
         files = []
         for path in sorted(root.iterdir()):
             # .part/.tmp and dot-files are uploads still in flight: pick them up once renamed.
-            if not path.is_file() or path.name.startswith(".") or path.suffix in {".part", ".tmp"}:
+            if path.name.startswith(".") or path.suffix in {".part", ".tmp"}:
                 continue
-            stat = path.stat()
-            files.append(LandingFile(path.name, stat.st_size, str(stat.st_mtime_ns)))
+            try:
+                st = path.lstat()
+            except FileNotFoundError:  # moved away while listing
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                continue
+            problem = entry_problem(st.st_mode)
+            if problem is None and not os.access(path, os.R_OK):
+                problem = "not readable: permission denied"
+            files.append(LandingFile(path.name, st.st_size, str(st.st_mtime_ns), problem))
         return files
 
-    def read_bytes(self, name: str) -> bytes:
-        return self._landing_path(name).read_bytes()
+    def read_bytes(self, name: str, max_bytes: int | None = None) -> bytes:
+        with self._open(name) as fh:
+            content = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+        if max_bytes is not None and len(content) > max_bytes:
+            raise FileTooBig(len(content))
+        return content
 
     def sha256(self, name: str) -> str:
         digest = hashlib.sha256()
-        with self._landing_path(name).open("rb") as fh:
+        with self._open(name) as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest()
@@ -114,25 +162,51 @@ class LocalFileStore(LandingFileStore):
         return self._move(name, _unused(target))
 
     def reject(self, name: str, reason: str) -> str:
-        """Move an unusable file to rejected/ with `<file>.reason.txt` beside it."""
+        """Move an unusable file to rejected/ with `<file>.reason.txt` beside it.
+
+        The reason is written first: a move that fails leaves the file in landing and no stray
+        reason; a crash after the reason leaves the reason, never a rejected file without one.
+        """
+        entry = self._entry(name)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
         target = _unused(Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}")
-        moved = self._move(name, target)
-        Path(f"{moved}.reason.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
-        return moved
+        target.parent.mkdir(parents=True, exist_ok=True)
+        reason_file = Path(f"{target}.reason.txt")
+        # backslashreplace: a name with an undecodable byte must not stop its own reason
+        reason_file.write_text(reason.rstrip() + "\n", encoding="utf-8", errors="backslashreplace")
+        try:
+            shutil.move(str(entry), target)
+        except OSError:
+            reason_file.unlink(missing_ok=True)
+            raise
+        return str(target)
 
     def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
         """True if this exact content under this name was archived before (a re-upload, not a retry)."""
         return (Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}").exists()
 
-    def _landing_path(self, name: str) -> Path:
-        root = Path(self.landing_dir).resolve()
-        path = (root / name).resolve()
-        if path.parent != root:
-            raise ValueError(f"{name!r} is not a file directly in the landing zone")
-        return path
+    def _entry(self, name: str) -> Path:
+        """The landing entry itself, never resolved: moving a link moves the link, not its target."""
+        if not name or name in {".", ".."} or "/" in name or "\0" in name:
+            raise NotALandingFile(f"{name!r} is not a file directly in the landing zone")
+        return Path(self.landing_dir) / name
+
+    def _open(self, name: str):
+        """Open for reading without following a link or blocking on a FIFO; only regular files."""
+        try:
+            fd = os.open(self._entry(name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # O_NOFOLLOW on a link
+                raise NotALandingFile(f"{name!r} is not a file directly in the landing zone: "
+                                      "a symbolic link") from None
+            raise
+        problem = entry_problem(os.fstat(fd).st_mode)
+        if problem:
+            os.close(fd)
+            raise NotALandingFile(f"{name!r} is not a file directly in the landing zone: {problem}")
+        return os.fdopen(fd, "rb")
 
     def _move(self, name: str, target: Path) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(self._landing_path(name)), target)
+        shutil.move(str(self._entry(name)), target)
         return str(target)

@@ -16,6 +16,7 @@ import yaml
 
 from retail_assets.entities import ENTITIES
 from retail_assets.landing.formats import UnsupportedFormat, format_regex
+from retail_assets.landing.limits import FileLimits, parse_limits
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 FORMATS = {"csv", "xlsx", "json", "ndjson"}
@@ -39,6 +40,7 @@ class SourceProfile:
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     max_late_days: int = 7
     rules: dict = field(default_factory=dict)
+    limits: FileLimits = field(default_factory=FileLimits)
 
     @property
     def source_columns(self) -> list[str]:
@@ -78,6 +80,10 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
             format_regex(fmt)
         except UnsupportedFormat as exc:
             raise ProfileError(f"{origin}: {exc}") from None
+    try:
+        limits = parse_limits(raw.get("limits"))
+    except (TypeError, ValueError) as exc:
+        raise ProfileError(f"{origin}: limits: {exc}") from None
     return SourceProfile(
         name=raw["name"],
         entity=raw["entity"],
@@ -95,6 +101,7 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
         date_formats=date_formats,
         max_late_days=int(raw.get("max_late_days", 7)),
         rules=dict(raw.get("rules") or {}),
+        limits=limits,
     )
 
 

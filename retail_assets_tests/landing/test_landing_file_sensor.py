@@ -211,7 +211,7 @@ def test_a_file_dated_ahead_of_today_never_holds_back_the_others(data_root, onli
     # Once its day has begun (UTC) the early file is requested like any other.
     from retail_assets.landing import sensor as landing_sensor
     plan = landing_sensor.plan_landing_runs(data_root.resources()["landing"].list_files(), json.loads(cursor),
-                                            lambda name: "sha", newest_partition=tomorrow)
+                                            newest_partition=tomorrow)
     assert [r.partition_key for r in plan.runs if r.job_name == "landing_ingest"] == [tomorrow]
 
 

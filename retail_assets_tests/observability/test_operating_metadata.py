@@ -209,7 +209,7 @@ def test_one_log_line_per_file_per_window_and_per_model_with_counts(scenario):
     messages = _messages(scenario)
     audit = scenario.root.query("select * from audit.file_loads where status in ('loaded', 'superseded')")
     for f in audit.itertuples():
-        bronze = [m for m in messages if m.startswith(f"file={f.file} entity={f.entity} status=")]
+        bronze = [m for m in messages if m.startswith(f"file={f.file!r} entity={f.entity} status=")]
         assert bronze and all(re.search(r" rows_read=\d+ seconds=[\d.]+$", m) for m in bronze), f.file
         silver = [m for m in messages if m == (
             f"file={f.file} entity={f.entity} rows_read={f.rows_read} rows_loaded={f.rows_loaded} "

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from retail_assets.landing.file_store import LandingFile, LocalFileStore, safe_name
+from retail_assets.landing import file_store
+from retail_assets.landing.file_store import SAFE_NAME_CHARS, FileTooBig, LandingFile, LocalFileStore, safe_name
 
 
 @pytest.fixture
@@ -197,3 +198,55 @@ def test_safe_name_output_is_a_plain_file_name(hostile):
     out = safe_name(hostile)
     assert out and "/" not in out and "\\" not in out and not out.startswith(".")
     assert all(c.isascii() and (c.isalnum() or c in "._-") for c in out)
+
+
+# --- hostile entries ------------------------------------------------------------------------
+
+
+def test_links_and_fifos_are_listed_with_their_problem_and_never_opened(store, tmp_path):
+    (tmp_path / "secret.csv").write_bytes(b"top secret")
+    os.symlink(tmp_path / "secret.csv", landing(store) / "2010-12-01.csv")
+    os.mkfifo(landing(store) / "2010-12-02.csv")
+    problems = {f.name: f.problem for f in store.list_files()}
+    assert "symbolic link" in problems["2010-12-01.csv"] and "not a regular file" in problems["2010-12-02.csv"]
+    for name in problems:  # a FIFO would block a plain open() for ever
+        with pytest.raises(OSError, match="not a file directly in the landing zone"):
+            store.read_bytes(name)
+
+
+def test_read_bytes_stops_at_the_limit(store):
+    drop(store, "2010-12-01.csv", b"x" * 1000)
+    assert store.read_bytes("2010-12-01.csv", max_bytes=1000) == b"x" * 1000
+    with pytest.raises(FileTooBig) as raised:
+        store.read_bytes("2010-12-01.csv", max_bytes=10)
+    assert raised.value.size == 11, "read no further than one byte past the limit"
+
+
+def test_a_240_character_name_is_rejected_with_its_reason_beside_it(store):
+    name = "x" * 236 + ".csv"
+    drop(store, name)
+    moved = Path(store.reject(name, "too long"))
+    assert len(moved.name) <= 16 + SAFE_NAME_CHARS and moved.name.endswith("xxx.csv")
+    assert Path(f"{moved}.reason.txt").read_text() == "too long\n"
+
+
+def test_the_reason_is_written_before_the_move_and_a_failed_move_leaves_no_stray_reason(store, tmp_path, monkeypatch):
+    real_move = file_store.shutil.move
+
+    def move_after_reason(source, target):
+        assert Path(f"{target}.reason.txt").read_text() == "bad\n", "a rejected file never sits unexplained"
+        return real_move(source, target)
+
+    drop(store, "x.csv")
+    monkeypatch.setattr(file_store.shutil, "move", move_after_reason)
+    store.reject("x.csv", "bad")
+
+    def failing_move(source, target):
+        raise OSError(28, "No space left on device")
+
+    drop(store, "y.csv")
+    monkeypatch.setattr(file_store.shutil, "move", failing_move)
+    with pytest.raises(OSError):
+        store.reject("y.csv", "bad")
+    assert (landing(store) / "y.csv").exists()
+    assert not [p for p in (tmp_path / "rejected").iterdir() if "y.csv" in p.name]
