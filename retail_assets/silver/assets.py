@@ -84,7 +84,7 @@ def build_silver_asset(entity: Entity) -> AssetsDefinition:
         balance = warehouse.bronze_balance(entity.name, start, end, silver_rows=outcome.window_rows)
         for r in outcome.accounting.itertuples(index=False):
             context.log.info(
-                f"file={r.source_file} entity={entity.name} rows_read={r.rows_read} rows_loaded={r.rows_loaded} "
+                f"file={r.source_file!r} entity={entity.name} rows_read={r.rows_read} rows_loaded={r.rows_loaded} "
                 f"rows_rejected={r.rows_rejected} rows_duplicate={r.rows_duplicate}"
             )
         timings = {  # names kept from the pandas version: read = plan, clean = transform, write = write

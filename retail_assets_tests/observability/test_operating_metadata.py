@@ -212,7 +212,7 @@ def test_one_log_line_per_file_per_window_and_per_model_with_counts(scenario):
         bronze = [m for m in messages if m.startswith(f"file={f.file!r} entity={f.entity} status=")]
         assert bronze and all(re.search(r" rows_read=\d+ seconds=[\d.]+$", m) for m in bronze), f.file
         silver = [m for m in messages if m == (
-            f"file={f.file} entity={f.entity} rows_read={f.rows_read} rows_loaded={f.rows_loaded} "
+            f"file={f.file!r} entity={f.entity} rows_read={f.rows_read} rows_loaded={f.rows_loaded} "
             f"rows_rejected={f.rows_rejected} rows_duplicate={f.rows_duplicate}")]
         assert len(silver) >= 1, f"no silver accounting line for {f.file} ({f.status})"
     for layer in ["bronze", "silver"]:
