@@ -1,5 +1,5 @@
-"""One real warehouse for the report tests, built once: generated files -> bronze/silver/gold
-(real dbt) in one ranged run -> the ML group -> the report assets."""
+"""One real warehouse for the report tests, built once: generated files (master data with hostile
+names) -> bronze/silver/gold (real dbt) in one ranged run -> the ML group -> the report assets."""
 
 import time
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from dagster import AssetSelection, DagsterInstance, ExecuteInProcessResult, mat
 from retail_assets.definitions import build_definitions
 from retail_assets.synthetic.generate import generate
 from retail_assets_tests.conftest import DataRoot
+from retail_assets_tests.security.hostile_names import rewrite_master_data
 
 # 42 days across a new year, so "sales year to date" differs from the total; long enough for
 # the churn model's two 14-day label windows, small enough (300 lines a day) to build in ~1 min.
@@ -39,6 +40,7 @@ def reports_env(tmp_path_factory) -> ReportsEnv:
     mp.setenv("RETAIL_DATA_DIR", str(root))  # model artifacts, and the reports folder's default
     data_root = DataRoot(root)
     generate(data_root.landing, start=START, days=DAYS, seed=7, lines_per_day=300)
+    rewrite_master_data(data_root.landing)  # hostile names everywhere (security/hostile_names.py)
     resources = data_root.resources()
     defs = build_definitions(resources)
     # The model's blocking check too: scoring loads only a model whose check passed.

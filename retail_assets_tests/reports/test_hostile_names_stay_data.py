@@ -8,7 +8,7 @@ import re
 import pytest
 
 from retail_assets.reports.queries import EXPORT_COLUMNS
-from retail_assets_tests.security.conftest import BRAND, FIRST_NAME, FORMULA, LINK, STORE
+from retail_assets_tests.security.hostile_names import BRAND, FIRST_NAME, FORMULA, LINK, STORE
 
 # The hostile value each export carries, and the column it lands in.
 EXPECTED = {
@@ -25,8 +25,8 @@ def cells(path) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", list(EXPORT_COLUMNS))
-def test_no_export_cell_starts_a_formula(hostile_env, name):
-    rows = cells(hostile_env.reports_dir / f"{name}.csv")
+def test_no_export_cell_starts_a_formula(reports_env, name):
+    rows = cells(reports_env.reports_dir / f"{name}.csv")
     assert rows, f"{name} is empty: the test would prove nothing"
     for column, hostile in EXPECTED[name].items():
         values = {r[column] for r in rows}
@@ -39,14 +39,14 @@ def test_no_export_cell_starts_a_formula(hostile_env, name):
                 float(value)
 
 
-def test_numbers_stay_numbers(hostile_env):
-    rows = cells(hostile_env.reports_dir / "product_performance.csv")
+def test_numbers_stay_numbers(reports_env):
+    rows = cells(reports_env.reports_dir / "product_performance.csv")
     assert all(float(r["revenue"]) == float(r["revenue"].lstrip("'")) and not r["units"].startswith("'")
                for r in rows)
 
 
-def test_dashboard_product_labels_are_plain_text(hostile_env):
-    page = (hostile_env.reports_dir / "sales_dashboard.html").read_text()
+def test_dashboard_product_labels_are_plain_text(reports_env):
+    page = (reports_env.reports_dir / "sales_dashboard.html").read_text()
     payload = re.search(r'<script type="application/json" id="dashboard-data">(.*?)</script>', page, re.S).group(1)
     data = json.loads(payload)
     names = set(data["top_products"]["product_name"])
