@@ -24,6 +24,17 @@ from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 from retail_assets_tests.observability.test_operating_metadata import SECRET_ENV, SENTINEL
 
 
+def _materialize_failing_sales_day(data_root, instance):
+    """Bronze and silver sales_lines of 2026-11-02, a run the test made sure will fail."""
+    defs = build_definitions(data_root.resources())
+    result = materialize(list(defs.assets), selection=AssetSelection.assets(["bronze", "sales_lines"],
+                                                                             ["silver", "sales_lines"]),
+                         partition_key="2026-11-02", resources=data_root.resources(), instance=instance,
+                         raise_on_error=False)
+    assert not result.success
+    return result
+
+
 def test_safety_net_runs_yesterday_through_bronze_silver_and_gold(data_root):
     defs = build_definitions(data_root.resources())
     context = build_schedule_context(scheduled_execution_time=datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc))
@@ -42,12 +53,7 @@ def _failed_silver_run(data_root, instance):
     import duckdb
     with duckdb.connect(str(data_root.db)) as conn:
         conn.execute("create schema silver; create table silver.sales_lines (not_the_contract integer)")
-    defs = build_definitions(data_root.resources())
-    result = materialize(list(defs.assets), selection=AssetSelection.assets(["bronze", "sales_lines"],
-                                                                             ["silver", "sales_lines"]),
-                         partition_key="2026-11-02", resources=data_root.resources(), instance=instance,
-                         raise_on_error=False)
-    assert not result.success
+    result = _materialize_failing_sales_day(data_root, instance)
     return result
 
 
@@ -103,12 +109,7 @@ def test_failure_log_keeps_the_error_type_not_row_values_or_secrets(data_root, m
     monkeypatch.setattr(DuckDBWarehouse, "build_silver", conversion_error)
     instance = DagsterInstance.ephemeral()
     generate(data_root.landing, start=date(2026, 11, 2), days=1, seed=5, lines_per_day=50)
-    defs = build_definitions(data_root.resources())
-    result = materialize(list(defs.assets), selection=AssetSelection.assets(["bronze", "sales_lines"],
-                                                                             ["silver", "sales_lines"]),
-                         partition_key="2026-11-02", resources=data_root.resources(), instance=instance,
-                         raise_on_error=False)
-    assert not result.success
+    result = _materialize_failing_sales_day(data_root, instance)
     log = RunFailureLog(path=str(data_root.root / "ops" / "run_failures.jsonl"))
     _record_failure(instance, result, log)
 
