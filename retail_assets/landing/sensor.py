@@ -172,12 +172,11 @@ def tick_spacing(interval_seconds: int) -> int:
 def landing_file_sensor(context: SensorEvaluationContext, landing: LandingFileStore):
     seen = json.loads(context.cursor) if context.cursor else {}
     graph = context.repository_def.asset_graph
-    # Scoring follows a delivery only once a model passed its blocking check: scoring loads nothing
-    # else (ml/model_registry.py), so with no such model the step could only fail.
-    trained = trusted_model(context.instance) is not None
-    sales_before = context.instance.get_latest_materialization_event(SILVER_SALES) is not None
-
     def selection_for(landed: set[AssetKey]) -> set[AssetKey]:
+        # Asked only when a tick plans a delivery, not on every idle tick. Scoring follows a delivery
+        # only once a model passed its blocking check: scoring loads nothing else (ml/model_registry.py).
+        trained = trusted_model(context.instance) is not None
+        sales_before = context.instance.get_latest_materialization_event(SILVER_SALES) is not None
         return delivery_selection(graph, landed, MODEL_KEY, trained, sales_loaded=sales_before or SILVER_SALES in landed)
 
     plan = plan_landing_runs(landing.list_files(), seen, newest_partition=newest_partition(),
