@@ -4,9 +4,11 @@ one is defined. Inputs are prepared outside the timed part; every timed pipeline
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,12 +31,12 @@ class Sizes:
     synthetic_lines: int = 20_000  # generator's mean lines a day: ~20.4k a day, ~7.45M clean lines over 2025
     synthetic_start: date = date(2025, 1, 1)
     generator_day_lines: int = 1_000_000
-    bronze_silver_lines: int = 200_000
+    bronze_silver_lines: tuple[int, ...] = (1_000_000, 10_000_000)  # the issue's two sizes
 
 
 FULL = Sizes()
 SMOKE = Sizes(year_dates=5, synthetic_days=3, synthetic_lines=2_000, generator_day_lines=5_000,
-              bronze_silver_lines=2_000)
+              bronze_silver_lines=(2_000,))
 
 
 @dataclass
@@ -232,43 +234,51 @@ def generator_day(ws: Workspace) -> Result:
     return result
 
 
-def bronze_silver_day(ws: Workspace) -> Result:
-    from dagster import materialize
+def _in_child(what: str, root: Path, files: list[Path]) -> dict:
+    """bench/bronze_silver.py in a process of its own: seconds of the data work and that process's peak RSS."""
+    done = subprocess.run([sys.executable, "-m", "bench.bronze_silver", what, str(root), *map(str, files)],
+                          cwd=REPO, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} exited {done.returncode}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
-    from retail_assets.bronze.assets import bronze_assets
-    from retail_assets.landing.file_store import LocalFileStore
-    from retail_assets.resources import duckdb_resources
-    from retail_assets.silver.assets import silver_assets
+
+def bronze_silver_day(ws: Workspace) -> Result:
+    """Bronze+silver of every sales line of one generated day (POS CSV + online NDJSON), at each size of
+    `bronze_silver_lines`, beside a plain DuckDB script doing the same typing, rules and dedup. Each
+    measurement runs in its own process, so its peak RSS is its own."""
     from retail_assets.synthetic.generate import generate
 
-    lines = ws.sizes.bronze_silver_lines
-    source = ws.fresh("bsday")
-    generate(source, start=date(2026, 11, 2), days=1, lines_per_day=lines, universe_start=date(2026, 11, 1))
-    pos = next(source.glob("pos_sales_*.csv"))
-    rows = sum(1 for _ in pos.open()) - 1
-    sales = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]
-    result = Result("bronze_silver_day", f"bronze+silver sales_lines, one POS file of {rows:,} lines "
-                    "(materialize, in-process)", {"lines": rows, "partition": "2026-11-02"},
-                    baseline_title="plain DuckDB (in-process): same CSV -> typed, deduplicated table",
-                    baseline_times=[])
-    for _ in range(ws.repeats):
-        root = ws.fresh("bsrun")
-        (root / "landing").mkdir()
-        shutil.copy(pos, root / "landing" / pos.name)
-        store = LocalFileStore(landing_dir=str(root / "landing"), archive_dir=str(root / "archive"),
-                               rejected_dir=str(root / "rejected"))
-        resources = duckdb_resources(store, str(root / "warehouse.duckdb"))
-        seconds, done = _timed(lambda: materialize(sales, partition_key="2026-11-02", resources=resources,
-                                                           run_config=QUIET))
-        if not done.success:
-            raise RuntimeError("bronze+silver materialize failed")
-        result.times.append(seconds)
-        db = ws.fresh("baseline") / "plain.duckdb"
-        seconds, counts = _timed(lambda: baseline.pos_sales_typed(pos, db))
-        result.baseline_times.append(seconds)
-        result.extra["baseline_counts"] = counts
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(db.parent, ignore_errors=True)
+    result = Result("bronze_silver_day", "bronze+silver sales_lines of one generated day (POS CSV + online "
+                    "NDJSON), materialize in a process of its own; peak RSS of that process",
+                    {"sizes": list(ws.sizes.bronze_silver_lines), "partition": "2026-11-02"},
+                    baseline_title="plain DuckDB (own process): same files -> typed lines, every sales rule's "
+                    "message, rejected rows apart, deduplicated", baseline_times=[])
+    for lines in ws.sizes.bronze_silver_lines:
+        source = ws.fresh(f"bsday-{lines}")
+        generate(source, start=date(2026, 11, 2), days=1, lines_per_day=lines, universe_start=date(2026, 11, 1))
+        files = sorted(source.glob("*_sales_*"))
+        runs, base = [], []
+        for _ in range(ws.repeats):  # interleaved, so both see the same machine load
+            root = ws.fresh("bsrun")
+            runs.append(_in_child("pipeline", root, files))
+            shutil.rmtree(root, ignore_errors=True)
+            root = ws.fresh("bsbase")
+            base.append(_in_child("baseline", root, files))
+            shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(source, ignore_errors=True)
+        if len(ws.sizes.bronze_silver_lines) == 1 or lines == max(ws.sizes.bronze_silver_lines):
+            result.times = [r["seconds"] for r in runs]
+            result.baseline_times = [b["seconds"] for b in base]
+        result.extra[f"lines_{lines}"] = {
+            "sales_lines": runs[-1]["counts"]["rows_read"],
+            "seconds": [round(r["seconds"], 2) for r in runs],
+            "baseline_seconds": [round(b["seconds"], 2) for b in base],
+            "ratio_of_medians": round(statistics.median(r["seconds"] for r in runs)
+                                      / statistics.median(b["seconds"] for b in base), 2),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "baseline_peak_rss_mb": max(b["peak_rss_mb"] for b in base),
+            "pipeline_counts": runs[-1]["counts"], "baseline_counts": base[-1]["counts"]}
     return result
 
 

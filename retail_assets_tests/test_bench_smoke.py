@@ -49,6 +49,13 @@ def test_bench_smoke_writes_every_case(tmp_path):
             assert case["extra"]["runs_launched"] and all(n >= 1 for n in case["extra"]["runs_launched"]), name
             assert all(line.startswith("run ") for line in case["extra"]["run_lines"]), name
             assert case["extra"]["accounting_balanced"] is True, name
+    # bronze_silver_day: per size, the peak RSS of both processes and the same lines read by both
+    sizes = [v for k, v in doc["cases"]["bronze_silver_day"]["extra"].items() if k.startswith("lines_")]
+    assert sizes
+    for size in sizes:
+        assert size["peak_rss_mb"] > 0 and size["baseline_peak_rss_mb"] > 0, size
+        assert size["pipeline_counts"]["rows_read"] == size["baseline_counts"]["rows_read"] > 0, size
+        assert 0 < size["pipeline_counts"]["silver_rows"] <= size["sales_lines"], size
 
     table = [line for line in (tmp_path / "results.md").read_text().splitlines() if line.startswith("| ")]
     for name in CASES:
