@@ -52,7 +52,7 @@ def pipeline(root: Path, files: list[Path]) -> dict:
                            rejected_dir=str(root / "rejected"))
     resources = duckdb_resources(store, str(root / "warehouse.duckdb"))
     sales = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    quiet = {"loggers": {"console": {"config": {"log_level": __import__("os").environ.get("BS_LOG", "WARNING")}}}}
     t0 = time.perf_counter()
     done = materialize(sales, partition_key=PARTITION, resources=resources, run_config=quiet)
     seconds = time.perf_counter() - t0

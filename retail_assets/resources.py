@@ -27,7 +27,7 @@ def duckdb_resources(landing: LandingFileStore, duckdb_path: str, reports_dir: s
     """Every resource the assets and sensors need, on one DuckDB file (the embedded default)."""
     return {
         "landing": landing,
-        "warehouse": DuckDBWarehouse(path=duckdb_path),
+        "warehouse": DuckDBWarehouse(path=duckdb_path, memory_limit=settings.duckdb_memory_limit()),
         "dbt": DbtCli(project_dir=dbt_project, dbt_executable=dbt_executable(), global_config_flags=DBT_FLAGS),
         "reports": ReportsFolder(path=reports_dir or str(settings.data_dir() / "reports")),
         "failure_log": RunFailureLog(path=str(Path(ops_dir or settings.data_dir() / "ops") / "run_failures.jsonl")),

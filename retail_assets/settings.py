@@ -8,6 +8,7 @@ setting, documented in the README.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +36,21 @@ def warehouse_kind() -> str:
 def duckdb_path() -> Path:
     """The DuckDB file. Its stem must differ from every schema name (DuckDB catalog clash)."""
     return Path(os.environ.get("RETAIL_DUCKDB_PATH") or data_dir() / "warehouse.duckdb").resolve()
+
+
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+def duckdb_memory_limit() -> str:
+    """How much memory DuckDB may use before it spills to disk (RETAIL_DUCKDB_MEMORY_LIMIT, default 2GB).
+
+    DuckDB's own default is 80% of the machine: a 10M-line day would take the run worker, the
+    daemon and the webserver down with it. Bounded, big windows spill to `<warehouse>.duckdb.tmp/`
+    and run slower instead. Used by every connection the pipeline opens, dbt's included."""
+    value = os.environ.get("RETAIL_DUCKDB_MEMORY_LIMIT", "2GB").strip()
+    if not _MEMORY.match(value):
+        raise ValueError(f"RETAIL_DUCKDB_MEMORY_LIMIT must be a size like 2GB or 512MB, got {value!r}")
+    return value
 
 
 def partitions_start() -> str:

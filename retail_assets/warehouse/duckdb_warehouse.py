@@ -28,12 +28,16 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False,
+                       memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting out another process's write lock (runs are also serialised by a pool)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(attempts):
         try:
-            return duckdb.connect(path, read_only=read_only)
+            conn = duckdb.connect(path, read_only=read_only)
+            if memory_limit:  # a setting, not connect() config: config must match every open handle
+                conn.execute(f"SET memory_limit = '{memory_limit}'")  # validated by settings.duckdb_memory_limit
+            return conn
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == attempts - 1:
                 raise
@@ -87,11 +91,12 @@ class DuckDBWarehouse(Warehouse):
     """Bronze, silver, audit and gold in the DuckDB file at `path`."""
 
     path: str
+    memory_limit: str = "2GB"  # DuckDB spills past this (settings.duckdb_memory_limit)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection closed on exit; `read_only` for readers (reports) that must never write."""
-        conn = connect_with_retry(self.path, read_only=read_only)
+        conn = connect_with_retry(self.path, read_only=read_only, memory_limit=self.memory_limit)
         try:
             yield conn
         finally:
@@ -315,4 +320,4 @@ class DuckDBWarehouse(Warehouse):
                             [schema, table]).fetchone()[0] > 0
 
     def dbt_environment(self) -> dict[str, str]:
-        return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb"}
+        return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb", "RETAIL_DUCKDB_MEMORY_LIMIT": self.memory_limit}
