@@ -101,7 +101,10 @@ def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
     text = text.removeprefix("\ufeff")  # pandas drops a BOM too: it must not stick to the first name
     if not text.strip():
         return None
-    header = next(csv.reader(io.StringIO(text), delimiter=profile.delimiter), [])
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=profile.delimiter), [])
+    except csv.Error:  # old-Mac \r line ends, a name over csv's 131,072-character field limit
+        return None  # raised, it would fail the whole window instead of this one file
     if not csv_header_ok(header):
         return None
     try:

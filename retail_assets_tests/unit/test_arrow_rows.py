@@ -88,6 +88,15 @@ def test_duplicate_and_blank_header_names_are_left_to_pandas():
     _assert_same(content, POS)
 
 
+def test_what_the_csv_module_refuses_is_judged_by_pandas_not_raised():
+    """csv.Error escaped bronze_table (not a FileRejected), so one such file failed its whole window."""
+    old_mac = (POS_HEADER + "\rT1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store\r").encode()
+    assert _assert_same(old_mac, POS).column("channel").to_pylist() == ["store"]
+    huge_name = (POS_HEADER.replace("channel", "c" * 140_000) + "\nT1,1,x,S1,,E1,P1,1,2.0,0,card,x\n").encode()
+    with pytest.raises(FileRejected, match=r"^missing columns \['channel'\]"):
+        bronze_table(huge_name, POS, "f.csv", "sha", "2026-11-01", AT)
+
+
 @pytest.mark.parametrize("content,reason", [
     (b"", "file is empty"),
     (b"transaction_id,store_id\nT1,S1\nT2,S2,EXTRA\n", r"ParserError: .*Expected 2 fields in line 3, saw 3"),
