@@ -21,6 +21,7 @@ from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_co
 from retail_assets.entities import ENTITIES
 from retail_assets.landing.limits import cell_problem, rows_problem
 from retail_assets.landing.profiles import SourceProfile
+from retail_assets.landing.streams import Utf8Stream
 from retail_assets.warehouse.table_schemas import bronze_schema
 
 
@@ -108,7 +109,7 @@ def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
     if not csv_header_ok(header):
         return None
     try:
-        return pacsv.read_csv(io.BytesIO(text.encode("utf-8")), **csv_options(profile, header))
+        return pacsv.read_csv(Utf8Stream([text]), **csv_options(profile, header))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # ragged rows and the like: pandas rejects them with the line number
 
@@ -118,9 +119,14 @@ def csv_header_ok(header: list[str]) -> bool:
     return bool(header) and "" not in header and len(set(header)) == len(header)
 
 
+# pyarrow's default: the unit it parses in, and reads ahead in when streamed (up to 32 blocks, on its own thread).
+CSV_BLOCK_BYTES = 1 << 20
+
+
 def csv_options(profile: SourceProfile, header: list[str]) -> dict:
     """pyarrow's CSV options that read like the pandas reader: every column a string, nothing null."""
     return dict(
+        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
         parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},

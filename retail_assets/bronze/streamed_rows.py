@@ -31,9 +31,6 @@ from retail_assets.landing.streams import MeteredReader, Utf8Stream, decoded_chu
 
 STREAMED_FORMATS = frozenset({"csv", "ndjson"})
 NDJSON_BATCH_ROWS = 50_000
-# pyarrow's own default, as the whole-file reader uses. Its reader reads up to 32 blocks ahead on a thread of
-# its own, so a file refused early has been read about 33 MB in, never further than that.
-CSV_BLOCK_BYTES = 1 << 20
 # A real header is a few hundred characters; a longer first record is left to the whole-file reader.
 HEADER_MAX_CHARS = 1 << 20
 
@@ -48,16 +45,16 @@ class StreamedRows:
     sha256: str  # of every byte of the file
 
 
-def streamed_rows(stream: BinaryIO, profile: SourceProfile, block_size: int | None = None) -> StreamedRows | None:
+def streamed_rows(stream: BinaryIO, profile: SourceProfile) -> StreamedRows | None:
     """The file's canonical rows and sha256, or None where the whole-file reader must decide.
 
     FileRejected for a row or cell limit, or an NDJSON line that is not an object; FileTooBig one byte
-    past the byte limit; OSError if the stream fails. `block_size`: bytes per CSV batch (CSV_BLOCK_BYTES).
+    past the byte limit; OSError if the stream fails. A CSV batch is one block of arrow_rows.CSV_BLOCK_BYTES.
     """
     reader = MeteredReader(stream, profile.limits.max_bytes)
     text = decoded_chunks(reader, profile.encoding)
     try:
-        batches = _csv_batches(text, profile, block_size) if profile.format == "csv" else _ndjson_batches(text, profile)
+        batches = _csv_batches(text, profile) if profile.format == "csv" else _ndjson_batches(text, profile)
         rows = _gathered(batches, profile)
     except (_CannotJudge, UnicodeError, csv.Error, pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -89,14 +86,12 @@ def _gathered(batches: Iterator[pa.RecordBatch], profile: SourceProfile) -> pa.T
     return table
 
 
-def _csv_batches(chunks: Iterator[str], profile: SourceProfile, block_size: int | None) -> Iterator[pa.RecordBatch]:
+def _csv_batches(chunks: Iterator[str], profile: SourceProfile) -> Iterator[pa.RecordBatch]:
     chunks = _without_bom(chunks)
     header, head = _first_record(chunks, profile.delimiter)
     if not head.strip() or not csv_header_ok(header) or any(c not in header for c in profile.source_columns):
         raise _CannotJudge  # an empty file, names pandas would rename, missing columns: pandas words these
-    read_options = pacsv.ReadOptions(block_size=block_size or CSV_BLOCK_BYTES)
-    reader = pacsv.open_csv(Utf8Stream(itertools.chain([head], chunks)), read_options=read_options,
-                            **csv_options(profile, header))
+    reader = pacsv.open_csv(Utf8Stream(itertools.chain([head], chunks)), **csv_options(profile, header))
     if reader.schema.names != header or set(reader.schema.types) != {pa.string()}:
         raise _CannotJudge  # pyarrow split the header otherwise than csv.reader
     return (canonical(batch, profile) for batch in reader)

@@ -71,29 +71,35 @@ def decoded_chunks(reader: MeteredReader, encoding: str) -> Iterator[str]:
 
 
 class Utf8Stream:
-    """Text chunks as a binary file object of UTF-8: pyarrow's CSV reader takes bytes, and only UTF-8."""
+    """Text chunks as a binary file object of UTF-8: pyarrow's CSV reader takes bytes, and only UTF-8.
+
+    A read never ends on a \r unless it is the last byte: pyarrow (21 and later, apache/arrow#51368) drops
+    the \n of a quoted CRLF split across two reads, silently changing the value ("a\r\nb" -> "a\rb").
+    """
 
     closed = False
 
     def __init__(self, chunks: Iterable[str]):
         self._chunks = iter(chunks)
-        self._pending = b""
+        self._buffer = b""
+        self._pos = 0
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
-        parts, held = [self._pending], len(self._pending)
-        while size < 0 or held < size:
+        while size < 0 or len(self._buffer) - self._pos < size:
             text = next(self._chunks, None)
             if text is None:
                 break
-            parts.append(text.encode("utf-8"))
-            held += len(parts[-1])
-        data = b"".join(parts)
-        size = len(data) if size < 0 else size
-        self._pending = data[size:]
-        return data[:size]
+            self._buffer = self._buffer[self._pos:] + text.encode("utf-8")
+            self._pos = 0
+        end = len(self._buffer) if size < 0 else min(self._pos + size, len(self._buffer))
+        if end - self._pos > 1 and self._buffer[end - 1] == ord("\r"):
+            end -= 1  # held for the next read, with the \n that may follow it
+        data = self._buffer[self._pos:end]
+        self._pos = end
+        return data
 
     def close(self) -> None:
         self.closed = True

@@ -72,3 +72,11 @@ def test_utf8_stream_serves_exact_sizes_until_the_end():
     stream = Utf8Stream(["ab", "", "é" * 5, "z"])
     assert [stream.read(3), stream.read(3), stream.read(100), stream.read(3)] == \
         [b"ab\xc3", b"\xa9\xc3\xa9", ("é" * 3).encode() + b"z", b""]
+
+
+def test_utf8_stream_never_ends_a_read_on_a_carriage_return():
+    """pyarrow loses the \\n of a quoted CRLF split across reads (apache/arrow#51368); the \\r waits for it."""
+    stream = Utf8Stream(['x,"a\r', '\nb"\r', "\n"])
+    assert [stream.read(4), stream.read(4), stream.read(4), stream.read(4)] == [b'x,"a', b'\r\nb"', b"\r\n", b""]
+    last = Utf8Stream(["ab\r"])
+    assert [last.read(10), last.read(10), last.read(10)] == [b"ab", b"\r", b""]

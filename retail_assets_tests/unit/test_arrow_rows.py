@@ -88,6 +88,20 @@ def test_duplicate_and_blank_header_names_are_left_to_pandas():
     _assert_same(content, POS)
 
 
+def test_a_quoted_crlf_split_between_two_blocks_keeps_its_newline(monkeypatch):
+    """pyarrow drops the \\n of a quoted CRLF split across two reads (apache/arrow#51368): the value changed
+    silently in any CSV over a block. Its reads now never end on a \\r (landing/streams.py Utf8Stream)."""
+    monkeypatch.setattr(arrow_rows, "CSV_BLOCK_BYTES", 1 << 12)
+    split = 0
+    for pad in range(64):  # the CRLFs land on every offset against the 4 kB blocks
+        rows = "".join(f'T{i},1,{"x" * pad},S1,,E1,P1,1,2.0,0,card,"in\r\nstore"\r\n' for i in range(300))
+        content = (POS_HEADER + "\r\n" + rows).encode()
+        split += any(content[end - 4:end] == b'"in\r' for end in range(1 << 12, len(content), 1 << 12))
+        table = _assert_same(content, POS)
+        assert set(table.column("channel").to_pylist()) == {"in\r\nstore"}
+    assert split, "no quoted CRLF fell on a block boundary"
+
+
 def test_what_the_csv_module_refuses_is_judged_by_pandas_not_raised():
     """csv.Error escaped bronze_table (not a FileRejected), so one such file failed its whole window."""
     old_mac = (POS_HEADER + "\rT1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store\r").encode()
