@@ -78,6 +78,11 @@ def landing_rows(store: LandingFileStore, name: str, size: int, profile) -> tupl
             raise _read_failure(exc, size, profile) from None
         if streamed is not None:
             return streamed.rows, streamed.sha256
+    return whole_file_rows(store, name, size, profile)
+
+
+def whole_file_rows(store: LandingFileStore, name: str, size: int, profile) -> tuple[pa.Table, str]:
+    """`landing_rows` from the file's bytes held whole: its bytes, text and rows in memory at once."""
     content = read_landing_file(store, name, size, profile)
     sha = hashlib.sha256(content).hexdigest()
     try:
