@@ -16,6 +16,8 @@ from retail_assets.entities import ENTITIES
 from retail_assets.landing.limits import xlsx_problem
 from retail_assets.landing.profiles import SourceProfile
 
+PARSER_MESSAGE_CHARS = 300
+
 
 class FileRejected(ValueError):
     """The whole file cannot be trusted (unreadable, wrong columns); str() is the reason."""
@@ -41,7 +43,9 @@ def read_source(content: bytes, profile: SourceProfile) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise FileRejected(f"not valid {profile.encoding} text: {exc.reason} at byte {exc.start}") from None
     except Exception as exc:  # any parser failure means the file as a whole is unreadable
-        raise FileRejected(f"unreadable as {profile.format}: {type(exc).__name__}: {exc}") from None
+        # Parsers quote content ("could not convert string to float: '<a whole cell>'"): bounded.
+        raise FileRejected(f"unreadable as {profile.format}: {type(exc).__name__}: "
+                           f"{_bounded(str(exc), PARSER_MESSAGE_CHARS)}") from None
     if frame.empty and len(frame.columns) == 0:
         # `[]` or an NDJSON file of blank lines: a valid "nothing today" with no header to check.
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in profile.source_columns})
