@@ -89,7 +89,11 @@ def _canonical_from_pandas(content: bytes, profile: SourceProfile) -> pa.Table:
     """The entity's columns through readers.py (raises FileRejected with its reasons)."""
     rows = to_bronze_columns(read_source(content, profile), profile)
     names = ENTITIES[profile.entity].column_names
-    return pa.Table.from_pandas(rows, schema=pa.schema([(c, pa.string()) for c in names]), preserve_index=False)
+    try:
+        return pa.Table.from_pandas(rows, schema=pa.schema([(c, pa.string()) for c in names]), preserve_index=False)
+    except UnicodeEncodeError as exc:  # JSON's "\ud800": raised, it would fail the whole window, not this file
+        raise FileRejected(f"unreadable as {profile.format}: a value holds the unpaired surrogate "
+                           f"\\u{ord(exc.object[exc.start]):04x}, which is not text") from None
 
 
 def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:

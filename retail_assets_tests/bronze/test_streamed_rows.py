@@ -154,7 +154,8 @@ def test_ndjson_limits_stream_alike():
     _ndjson('{"a": {}}', "{}"),  # no columns at all: pandas makes it an empty day
     _ndjson('{"transaction_id": "W1"}'),  # missing columns: pandas lists the file's
     _ndjson(LINE.format(i=1), "{oops", *[LINE.format(i=3)] * 30_000, "BAD").replace(b"BAD", b"\xff"),
-], ids=["empty", "blank_lines", "no_columns", "missing_columns", "bad_line_then_bad_byte"])
+    _ndjson(LINE.format(i=1).replace("Tea", "\\ud800")),  # a lone surrogate: the whole-file reader words it
+], ids=["empty", "blank_lines", "no_columns", "missing_columns", "bad_line_then_bad_byte", "lone_surrogate"])
 def test_ndjson_the_stream_cannot_judge_alike_is_left_to_the_whole_file_reader(content: bytes):
     _assert_left_to_whole_file(content, ONLINE)
 

@@ -123,3 +123,15 @@ def test_bad_files_are_rejected_with_the_pandas_reasons(content: bytes, reason: 
     with pytest.raises(FileRejected) as reference:
         arrow_rows._canonical_from_pandas(content, POS)
     assert str(fast.value) == str(reference.value)
+
+
+@pytest.mark.parametrize("profile,content", [
+    (profile_by_name("synthetic_inventory"), b'{"snapshot_date": "2026-11-01", "store_id": "S\\ud800", "product_id": "P1", '
+                                             b'"on_hand": "1", "reorder_point": "2"}\n'),
+    (profile_by_name("synthetic_products"), b'[{"product_id": "\\udc00", "product_name": "", "category": "", "brand": "", '
+                                            b'"unit_cost": "", "list_price": "", "updated_at": ""}]'),
+], ids=["ndjson", "json"])
+def test_a_json_string_escaping_a_lone_surrogate_rejects_its_file_not_the_window(profile, content: bytes):
+    """UnicodeEncodeError escaped bronze_table (not a FileRejected), so one such file failed its whole window."""
+    with pytest.raises(FileRejected, match=r"^unreadable as (nd)?json: a value holds the unpaired surrogate \\u(d800|dc00)"):
+        bronze_table(content, profile, "f", "sha", "2026-11-01", AT)
