@@ -5,6 +5,8 @@ CSV, the format of nearly every export, is parsed by pyarrow straight into strin
 What pyarrow cannot read the way readers.py does (duplicate or blank header names, ragged
 rows, any parser error) goes through readers.py, so what is accepted, what is rejected and
 every rejection message stay exactly those of the pandas reader. Other formats use it too.
+This is the whole-file reader: CSV and NDJSON are streamed (streamed_rows.py), and come here
+only where the stream cannot judge a file alike; JSON arrays and XLSX always do.
 """
 
 from __future__ import annotations

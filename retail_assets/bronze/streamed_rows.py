@@ -2,11 +2,12 @@
 
 The whole-file reader (arrow_rows.canonical_rows) holds the file's bytes, their text, a re-encoded copy and
 the rows at once; here a file costs its rows plus a few blocks, and one over its row or cell limit is refused
-at the first block that shows it, the rest never parsed. Whatever this reader cannot judge exactly as the
-whole-file reader does (a decoding or parser error, blank, duplicate or missing column names, no records)
-returns None, and the caller reads the file whole: what is accepted and every rejection message stay that
-reader's. By design a file over a limit is refused for the limit, even where a later line would have been
-refused for something else; the whole-file reader, which sees that line first, says the other reason.
+at the first block that shows it (read no further than pyarrow's read-ahead, 32 blocks). Whatever this reader
+cannot judge exactly as the whole-file reader does (a decoding or parser error, blank, duplicate or missing
+column names, no records) returns None, and the caller reads the file whole: what is accepted and every
+rejection message stay that reader's. By design a file over a limit is refused for the limit, even where a
+later line would have been refused for something else; the whole-file reader, which sees that line first,
+says the other reason.
 JSON arrays and XLSX are not streamed (json.loads and openpyxl need the whole file).
 """
 
@@ -48,7 +49,7 @@ class StreamedRows:
 def streamed_rows(stream: BinaryIO, profile: SourceProfile) -> StreamedRows | None:
     """The file's canonical rows and sha256, or None where the whole-file reader must decide.
 
-    FileRejected for a row or cell limit, or an NDJSON line that is not an object; FileTooBig one byte
+    FileRejected for a row or cell limit, or an NDJSON line that is not a JSON object; FileTooBig one byte
     past the byte limit; OSError if the stream fails. A CSV batch is one block of arrow_rows.CSV_BLOCK_BYTES.
     """
     reader = MeteredReader(stream, profile.limits.max_bytes)
