@@ -14,6 +14,8 @@ import pyarrow as pa
 from dagster import MetadataValue, TableColumn, TableSchema
 
 MAX_CELL_CHARS = 120
+# A rejection reason in JSON metadata: room for the file's column names a missing-columns reason lists.
+MAX_REASON_CHARS = 600
 # CommonMark treats a backslash before ASCII punctuation as the literal character. These start
 # images/links (! [ ] ( )), raw HTML and entities (< > &), code, emphasis and strikethrough
 # (` * _ ~), table cells (|), headings (#), and GFM's bare URL/e-mail autolinks (: @).
@@ -23,12 +25,18 @@ _WWW_DOT = re.compile(r"(?i)(?<=www)\.")  # "www.x" is an autolink too; other do
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
 
+def plain_text(value, limit: int = MAX_CELL_CHARS) -> str:
+    """`value` as text on one line, cut to `limit` characters (plus an ellipsis): for JSON or text metadata,
+    which the UI shows as they are (no Markdown to neutralise, but a size and control characters to bound)."""
+    text = "" if value is None else str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _CONTROL.sub(" ", text)
+
+
 def md_cell(value, limit: int = MAX_CELL_CHARS) -> str:
     """`value` as inert Markdown text on one line, cut to `limit` characters (plus an ellipsis)."""
-    text = "" if value is None else str(value)
-    if len(text) > limit:  # cut before escaping, so a cut never splits an escape
-        text = text[:limit] + "…"
-    text = _CONTROL.sub(" ", text)
+    text = plain_text(value, limit)  # cut before escaping, so a cut never splits an escape
     return _WWW_DOT.sub(r"\\.", _MD_SPECIAL.sub(r"\\\1", text))
 
 

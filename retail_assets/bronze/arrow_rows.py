@@ -5,6 +5,8 @@ CSV, the format of nearly every export, is parsed by pyarrow straight into strin
 What pyarrow cannot read the way readers.py does (duplicate or blank header names, ragged
 rows, any parser error) goes through readers.py, so what is accepted, what is rejected and
 every rejection message stay exactly those of the pandas reader. Other formats use it too.
+This is the whole-file reader: CSV and NDJSON are streamed (streamed_rows.py), and come here
+only where the stream cannot judge a file alike; JSON arrays and XLSX always do.
 """
 
 from __future__ import annotations
@@ -21,16 +23,29 @@ from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_co
 from retail_assets.entities import ENTITIES
 from retail_assets.landing.limits import cell_problem, rows_problem
 from retail_assets.landing.profiles import SourceProfile
+from retail_assets.landing.streams import Utf8Stream
 from retail_assets.warehouse.table_schemas import bronze_schema
 
 
 def bronze_table(content: bytes, profile: SourceProfile, file: str, sha256: str, partition: str,
                  ingested_at: datetime) -> pa.Table:
     """A file's rows with canonical column names, original strings and lineage columns, typed as bronze."""
+    return with_lineage(canonical_rows(content, profile), profile, file, sha256, partition, ingested_at)
+
+
+def canonical_rows(content: bytes, profile: SourceProfile) -> pa.Table:
+    """The entity's columns (strings, as they arrived) of a whole file; FileRejected if it cannot load."""
     rows = _canonical_from_csv(content, profile) if profile.format == "csv" else None
     if rows is None:
         rows = _canonical_from_pandas(content, profile)
-    _within_limits(rows, profile)
+    if problem := rows_problem(rows.num_rows, profile.limits) or cells_problem(rows, profile):
+        raise FileRejected(problem)
+    return rows
+
+
+def with_lineage(rows: pa.Table, profile: SourceProfile, file: str, sha256: str, partition: str,
+                 ingested_at: datetime) -> pa.Table:
+    """Canonical rows plus the lineage columns, in bronze's column order and types."""
     n = rows.num_rows
     lineage = {
         "_source_file": pa.array([file] * n, pa.string()),
@@ -45,16 +60,23 @@ def bronze_table(content: bytes, profile: SourceProfile, file: str, sha256: str,
                     schema=schema)
 
 
-def _within_limits(rows: pa.Table, profile: SourceProfile) -> None:
-    """Refuse a file whose rows or values are beyond any real export's (FileRejected with the reason):
+def cells_problem(rows: pa.Table | pa.RecordBatch, profile: SourceProfile) -> str | None:
+    """Why a value is too long, if one is (the first canonical column over the limit, its longest value):
     one multi-MB cell would otherwise travel through silver, rejected rows and the UI's metadata."""
-    problem = rows_problem(rows.num_rows, profile.limits)
-    for name in rows.column_names if problem is None and rows.num_rows else ():
+    for name in rows.column_names:
         longest = pc.max(pc.utf8_length(rows.column(name))).as_py() or 0
         if problem := cell_problem(longest, profile.columns.get(name, name), profile.limits):
-            break
-    if problem:
-        raise FileRejected(problem)
+            return problem
+    return None
+
+
+def canonical(source: pa.Table | pa.RecordBatch, profile: SourceProfile) -> pa.Table | pa.RecordBatch:
+    """The entity's columns from a source table or batch whose columns include the profile's (absent ones null)."""
+    n = source.num_rows
+    names = ENTITIES[profile.entity].column_names
+    columns = [source.column(profile.columns[name]) if profile.columns.get(name) else pa.nulls(n, pa.string())
+               for name in names]
+    return type(source).from_arrays(columns, names=names)
 
 
 def _canonical_from_csv(content: bytes, profile: SourceProfile) -> pa.Table | None:
@@ -62,16 +84,18 @@ def _canonical_from_csv(content: bytes, profile: SourceProfile) -> pa.Table | No
     source = _csv_strings(content, profile)
     if source is None or any(c not in source.column_names for c in profile.source_columns):
         return None  # missing columns: the pandas path words the rejection (it names the file's columns)
-    n = source.num_rows
-    return pa.table({name: source.column(profile.columns[name]) if profile.columns.get(name) else pa.nulls(n, pa.string())
-                     for name in ENTITIES[profile.entity].column_names})
+    return canonical(source, profile)
 
 
 def _canonical_from_pandas(content: bytes, profile: SourceProfile) -> pa.Table:
     """The entity's columns through readers.py (raises FileRejected with its reasons)."""
     rows = to_bronze_columns(read_source(content, profile), profile)
     names = ENTITIES[profile.entity].column_names
-    return pa.Table.from_pandas(rows, schema=pa.schema([(c, pa.string()) for c in names]), preserve_index=False)
+    try:
+        return pa.Table.from_pandas(rows, schema=pa.schema([(c, pa.string()) for c in names]), preserve_index=False)
+    except UnicodeEncodeError as exc:  # JSON's "\ud800": raised, it would fail the whole window, not this file
+        raise FileRejected(f"unreadable as {profile.format}: a value holds the unpaired surrogate "
+                           f"\\u{ord(exc.object[exc.start]):04x}, which is not text") from None
 
 
 def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
@@ -84,19 +108,36 @@ def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
     text = text.removeprefix("\ufeff")  # pandas drops a BOM too: it must not stick to the first name
     if not text.strip():
         return None
-    header = next(csv.reader(io.StringIO(text), delimiter=profile.delimiter), [])
-    if not header or "" in header or len(set(header)) != len(header):
-        return None  # pandas names these columns ('Unnamed: 0', 'X.1'); let it
     try:
-        return pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        header = next(csv.reader(io.StringIO(text), delimiter=profile.delimiter), [])
+    except csv.Error:  # old-Mac \r line ends, a name over csv's 131,072-character field limit
+        return None  # raised, it would fail the whole window instead of this one file
+    if not csv_header_ok(header):
+        return None
+    try:
+        return pacsv.read_csv(Utf8Stream([text]), **csv_options(profile, header))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # ragged rows and the like: pandas rejects them with the line number
 
 
-__all__ = ["FileRejected", "bronze_table"]
+def csv_header_ok(header: list[str]) -> bool:
+    """False for names pandas would rename ('Unnamed: 0', 'X.1'): blank or duplicate; the pandas path reads those."""
+    return bool(header) and "" not in header and len(set(header)) == len(header)
+
+
+# pyarrow's default: the unit it parses in, and reads ahead in when streamed (up to 32 blocks, on its own thread).
+CSV_BLOCK_BYTES = 1 << 20
+
+
+def csv_options(profile: SourceProfile, header: list[str]) -> dict:
+    """pyarrow's CSV options that read like the pandas reader: every column a string, nothing null."""
+    return dict(
+        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+        parse_options=pacsv.ParseOptions(delimiter=profile.delimiter, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+
+
+__all__ = ["FileRejected", "bronze_table", "canonical_rows", "with_lineage"]

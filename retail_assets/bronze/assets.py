@@ -23,7 +23,7 @@ from retail_assets.constants import DATA_PLATFORM as OWNERS
 from retail_assets.constants import WAREHOUSE_POOL
 from retail_assets.entities import ENTITIES, Entity
 from retail_assets.landing.file_store import LandingFileStore
-from retail_assets.metadata import column_schema, md_cell, preview
+from retail_assets.metadata import MAX_REASON_CHARS, column_schema, md_cell, plain_text, preview
 from retail_assets.partitions import daily_partitions
 from retail_assets.warehouse.base import Warehouse
 from retail_assets.warehouse.table_schemas import bronze_schema
@@ -102,8 +102,10 @@ def build_bronze_asset(entity: Entity) -> AssetsDefinition:
                     check_name="landing_files_accepted",
                     passed=not rejected,
                     severity=AssetCheckSeverity.WARN,
+                    # Reasons quote file content (header names, a parser's message): bounded, one line each.
                     metadata={"rejected_files": MetadataValue.json(
-                        [{"file": o.file, "reason": o.reason} for o in rejected])},
+                        [{"file": plain_text(o.file), "reason": plain_text(o.reason, MAX_REASON_CHARS)}
+                         for o in rejected])},
                 )
             ],
         )

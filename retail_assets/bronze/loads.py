@@ -11,7 +11,10 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
+import pyarrow as pa
+
+from retail_assets.bronze.arrow_rows import FileRejected, canonical_rows, with_lineage
+from retail_assets.bronze.streamed_rows import STREAMED_FORMATS, streamed_rows
 from retail_assets.landing.file_store import FileTooBig, LandingFileStore
 from retail_assets.landing.limits import file_problem, size_problem
 from retail_assets.landing.profiles import UnmatchedFile, match_file
@@ -56,10 +59,43 @@ def read_landing_file(store: LandingFileStore, name: str, size: int, profile) ->
     """The file's bytes, never more than its profile allows (FileRejected with the reason)."""
     try:
         return store.read_bytes(name, max_bytes=profile.limits.max_bytes)
-    except FileTooBig as exc:  # grew since it was listed: stopped reading at the limit
-        raise FileRejected(size_problem(max(size, exc.size), profile.limits)) from None
     except OSError as exc:
-        raise FileRejected(f"unreadable: {exc.strerror or exc}") from None
+        raise _read_failure(exc, size, profile) from None
+
+
+def landing_rows(store: LandingFileStore, name: str, size: int, profile) -> tuple[pa.Table, str]:
+    """The file's canonical rows and the sha256 of its bytes (FileRejected with the reason).
+
+    CSV and NDJSON are streamed (bronze/streamed_rows.py): memory for the rows, not for copies of the
+    file, and a file over a limit is refused at its first block over it. What the stream cannot judge
+    as the whole-file reader does is read whole, bounded by the byte limit; JSON arrays and XLSX always are.
+    """
+    if profile.format in STREAMED_FORMATS:
+        try:
+            with store.open_stream(name) as stream:
+                streamed = streamed_rows(stream, profile)
+        except OSError as exc:
+            raise _read_failure(exc, size, profile) from None
+        if streamed is not None:
+            return streamed.rows, streamed.sha256
+    return whole_file_rows(store, name, size, profile)
+
+
+def whole_file_rows(store: LandingFileStore, name: str, size: int, profile) -> tuple[pa.Table, str]:
+    """`landing_rows` from the file's bytes held whole: its bytes, text and rows in memory at once."""
+    content = read_landing_file(store, name, size, profile)
+    sha = hashlib.sha256(content).hexdigest()
+    try:
+        return canonical_rows(content, profile), sha
+    except FileRejected as exc:
+        exc.sha256 = sha  # read whole: the audit keeps the hash without reading the file again
+        raise
+
+
+def _read_failure(exc: OSError, size: int, profile) -> FileRejected:
+    if isinstance(exc, FileTooBig):  # grew since it was listed: stopped reading at the limit
+        return FileRejected(size_problem(max(size, exc.size), profile.limits))
+    return FileRejected(f"unreadable: {exc.strerror or exc}")
 
 
 def _sha_or_empty(store: LandingFileStore, name: str) -> str:
@@ -98,12 +134,11 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
             sha = ""
             audit = dict(file=name, profile=profile.name, entity=entity, partition=date.fromisoformat(partition))
             try:
-                content = read_landing_file(store, name, size, profile)
-                sha = hashlib.sha256(content).hexdigest()
-                rows = bronze_table(content, profile, name, sha, partition,
-                                    datetime.now(timezone.utc).replace(tzinfo=None))
+                rows, sha = landing_rows(store, name, size, profile)
+                rows = with_lineage(rows, profile, name, sha, partition, datetime.now(timezone.utc).replace(tzinfo=None))
             except FileRejected as exc:
-                sha = sha or _sha_or_empty(store, name)
+                # A file refused mid-stream was not read to its end: its hash takes one more (constant-memory) pass.
+                sha = exc.sha256 or _sha_or_empty(store, name)
                 outcomes.append(FileOutcome(name, sha, profile.name, partition, "rejected", reason=str(exc)))
                 # The audit row is committed before the move: rejected/ never holds a file unexplained.
                 bronze.record(**audit, sha256=sha, status="rejected", reason=str(exc))

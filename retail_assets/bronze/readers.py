@@ -16,9 +16,13 @@ from retail_assets.entities import ENTITIES
 from retail_assets.landing.limits import xlsx_problem
 from retail_assets.landing.profiles import SourceProfile
 
+PARSER_MESSAGE_CHARS = 300
+
 
 class FileRejected(ValueError):
     """The whole file cannot be trusted (unreadable, wrong columns); str() is the reason."""
+
+    sha256 = ""  # the content's hash, when the reader had all of it
 
 
 def read_source(content: bytes, profile: SourceProfile) -> pd.DataFrame:
@@ -39,7 +43,9 @@ def read_source(content: bytes, profile: SourceProfile) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise FileRejected(f"not valid {profile.encoding} text: {exc.reason} at byte {exc.start}") from None
     except Exception as exc:  # any parser failure means the file as a whole is unreadable
-        raise FileRejected(f"unreadable as {profile.format}: {type(exc).__name__}: {exc}") from None
+        # Parsers quote content ("could not convert string to float: '<a whole cell>'"): bounded.
+        raise FileRejected(f"unreadable as {profile.format}: {type(exc).__name__}: "
+                           f"{_bounded(str(exc), PARSER_MESSAGE_CHARS)}") from None
     if frame.empty and len(frame.columns) == 0:
         # `[]` or an NDJSON file of blank lines: a valid "nothing today" with no header to check.
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in profile.source_columns})
@@ -77,18 +83,19 @@ def _json_array(content: bytes, encoding: str) -> list[dict]:
 
 
 def _ndjson_records(content: bytes, encoding: str) -> list[dict]:
-    records = []
-    for number, line in enumerate(content.decode(encoding).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FileRejected(f"line {number} is not valid JSON ({exc.msg}); the file may be truncated") from None
-        if not isinstance(record, dict):
-            raise FileRejected(f"line {number} is not a JSON object")
-        records.append(record)
-    return records
+    lines = enumerate(content.decode(encoding).splitlines(), start=1)
+    return [ndjson_record(line, number) for number, line in lines if line.strip()]
+
+
+def ndjson_record(line: str, number: int) -> dict:
+    """One NDJSON line's object; FileRejected naming the line (shared with the streamed reader)."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise FileRejected(f"line {number} is not valid JSON ({exc.msg}); the file may be truncated") from None
+    if not isinstance(record, dict):
+        raise FileRejected(f"line {number} is not a JSON object")
+    return record
 
 
 def _records_frame(records: list[dict]) -> pd.DataFrame:
@@ -97,15 +104,15 @@ def _records_frame(records: list[dict]) -> pd.DataFrame:
     Values become text before any frame exists: a column of integers with a null
     would otherwise pass through float and turn 17850 into '17850.0'.
     """
-    return pd.DataFrame([_flatten(r) for r in records], dtype=object)
+    return pd.DataFrame([flatten(r) for r in records], dtype=object)
 
 
-def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
+def flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
     flat: dict[str, str | None] = {}
     for key, value in record.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict) and value:
-            flat.update(_flatten(value, prefix=f"{name}."))
+            flat.update(flatten(value, prefix=f"{name}."))
         else:
             flat[name] = _as_text(value)
     return flat

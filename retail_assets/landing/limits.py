@@ -76,9 +76,10 @@ def xlsx_problem(archive: zipfile.ZipFile, limits: FileLimits) -> str | None:
     return None
 
 
-def rows_problem(rows: int, limits: FileLimits) -> str | None:
+def rows_problem(rows: int, limits: FileLimits, complete: bool = True) -> str | None:
+    """`complete=False` when reading stopped as soon as the count passed the limit: the file has at least that many."""
     if rows > limits.max_rows:
-        return f"file has {rows:,} rows, over this profile's limit of {limits.max_rows:,}"
+        return f"file has {'' if complete else 'at least '}{rows:,} rows, over this profile's limit of {limits.max_rows:,}"
     return None
 
 

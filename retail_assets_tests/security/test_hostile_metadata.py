@@ -1,16 +1,20 @@
 """Cell values and header names from landing files reach the UI's Markdown metadata as inert,
 short text: no image the browser would fetch, no link, no broken table, no megabytes."""
 
+import io
 import re
+import zipfile
 from datetime import date
 
 import duckdb
+import openpyxl
 import pandas as pd
 from dagster import AssetKey, AssetSelection, DagsterInstance, materialize
 
 from retail_assets.definitions import build_definitions
 from retail_assets.entities import ENTITIES
-from retail_assets.metadata import MAX_CELL_CHARS, md_cell, md_table, preview
+from retail_assets.landing.profiles import profile_by_name
+from retail_assets.metadata import MAX_CELL_CHARS, md_cell, md_table, plain_text, preview
 from retail_assets.warehouse.duckdb_warehouse import DuckDBWarehouse
 from retail_assets.warehouse.table_schemas import bronze_schema, to_arrow
 from retail_assets_tests.silver.bronze_tables import bronze
@@ -20,6 +24,7 @@ MEGABYTE = "x" * 1_000_000
 # Live Markdown: an image or link `[..](..)`, raw HTML, a bare URL autolink (all with nothing escaping them).
 LIVE = re.compile(r"(?<!\\)!(?<!\\)\[|(?<!\\)\]\(|(?<!\\)<[a-z/!]|(?<!\\)https?:|(?<!\\)&#")
 DAY = date(2025, 12, 10)
+CUSTOMERS = profile_by_name("synthetic_customers")
 
 
 def assert_inert(markdown: str, max_chars: int) -> None:
@@ -74,3 +79,45 @@ def test_silver_dq_errors_and_bronze_reasons_are_inert(data_root):
     assert len(files.splitlines()) == 3, files  # the header names' | did not add rows or cells
     (reason,) = data_root.query("select reason from audit.file_loads where status = 'rejected'").reason
     assert len(reason) < 1_000 and IMAGE in reason  # the audit keeps the text as it was, bounded
+
+
+def _xlsx_with_text_in_a_number_cell(text: str) -> bytes:
+    """A customers workbook whose A2 claims to be a number and holds `text`: openpyxl's error quotes it whole."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = CUSTOMERS.sheet or sheet.title
+    sheet.append(CUSTOMERS.source_columns)
+    sheet.append(["C1"] + ["x"] * (len(CUSTOMERS.source_columns) - 1))
+    written = io.BytesIO()
+    book.save(written)
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="A2"[^>]*>.*?</c>', b'<c r="A2" t="n"><v>' + text.encode() + b"</v></c>", data)
+            target.writestr(item, data)
+    return hostile.getvalue()
+
+
+def test_a_parser_message_quoting_a_whole_cell_is_bounded_everywhere(data_root):
+    """The reader's rejection quotes the cell (a 100 kB Markdown image here): the audit, the reason, the files
+    table and the check's JSON `rejected_files` all get it bounded, the JSON as plain one-line text."""
+    (data_root.landing / f"customers_{DAY}.xlsx").write_bytes(_xlsx_with_text_in_a_number_cell(IMAGE + "Z" * 100_000))
+    resources = data_root.resources()
+    result = materialize(list(build_definitions(resources).assets), resources=resources, partition_key=str(DAY),
+                         instance=DagsterInstance.ephemeral(), selection=AssetSelection.assets(["bronze", "customers"]))
+    assert result.success
+    (reason,) = data_root.query("select reason from audit.file_loads where status = 'rejected'").reason
+    assert reason.startswith("unreadable as xlsx: ValueError: could not convert string to float: '![](")
+    assert len(reason) < 400
+    [evaluation] = result.get_asset_check_evaluations()
+    [rejected] = evaluation.metadata["rejected_files"].value
+    assert rejected == {"file": f"customers_{DAY}.xlsx", "reason": reason}  # already short: kept whole
+    (files,) = [e.materialization.metadata["files"].value for e in result.get_asset_materialization_events()]
+    assert_inert(files, 1_000)
+
+
+def test_json_metadata_text_is_one_bounded_line():
+    assert plain_text("a\nb\x1b[31mc" + "y" * 1_000, limit=10) == "a b [31mcy…"
+    assert plain_text(IMAGE) == IMAGE  # JSON is not rendered as Markdown: nothing to escape

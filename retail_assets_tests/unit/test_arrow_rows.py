@@ -88,6 +88,29 @@ def test_duplicate_and_blank_header_names_are_left_to_pandas():
     _assert_same(content, POS)
 
 
+def test_a_quoted_crlf_split_between_two_blocks_keeps_its_newline(monkeypatch):
+    """pyarrow drops the \\n of a quoted CRLF split across two reads (apache/arrow#51368): the value changed
+    silently in any CSV over a block. Its reads now never end on a \\r (landing/streams.py Utf8Stream)."""
+    monkeypatch.setattr(arrow_rows, "CSV_BLOCK_BYTES", 1 << 12)
+    split = 0
+    for pad in range(64):  # the CRLFs land on every offset against the 4 kB blocks
+        rows = "".join(f'T{i},1,{"x" * pad},S1,,E1,P1,1,2.0,0,card,"in\r\nstore"\r\n' for i in range(300))
+        content = (POS_HEADER + "\r\n" + rows).encode()
+        split += any(content[end - 4:end] == b'"in\r' for end in range(1 << 12, len(content), 1 << 12))
+        table = _assert_same(content, POS)
+        assert set(table.column("channel").to_pylist()) == {"in\r\nstore"}
+    assert split, "no quoted CRLF fell on a block boundary"
+
+
+def test_what_the_csv_module_refuses_is_judged_by_pandas_not_raised():
+    """csv.Error escaped bronze_table (not a FileRejected), so one such file failed its whole window."""
+    old_mac = (POS_HEADER + "\rT1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store\r").encode()
+    assert _assert_same(old_mac, POS).column("channel").to_pylist() == ["store"]
+    huge_name = (POS_HEADER.replace("channel", "c" * 140_000) + "\nT1,1,x,S1,,E1,P1,1,2.0,0,card,x\n").encode()
+    with pytest.raises(FileRejected, match=r"^missing columns \['channel'\]"):
+        bronze_table(huge_name, POS, "f.csv", "sha", "2026-11-01", AT)
+
+
 @pytest.mark.parametrize("content,reason", [
     (b"", "file is empty"),
     (b"transaction_id,store_id\nT1,S1\nT2,S2,EXTRA\n", r"ParserError: .*Expected 2 fields in line 3, saw 3"),
@@ -100,3 +123,15 @@ def test_bad_files_are_rejected_with_the_pandas_reasons(content: bytes, reason: 
     with pytest.raises(FileRejected) as reference:
         arrow_rows._canonical_from_pandas(content, POS)
     assert str(fast.value) == str(reference.value)
+
+
+@pytest.mark.parametrize("profile,content", [
+    (profile_by_name("synthetic_inventory"), b'{"snapshot_date": "2026-11-01", "store_id": "S\\ud800", "product_id": "P1", '
+                                             b'"on_hand": "1", "reorder_point": "2"}\n'),
+    (profile_by_name("synthetic_products"), b'[{"product_id": "\\udc00", "product_name": "", "category": "", "brand": "", '
+                                            b'"unit_cost": "", "list_price": "", "updated_at": ""}]'),
+], ids=["ndjson", "json"])
+def test_a_json_string_escaping_a_lone_surrogate_rejects_its_file_not_the_window(profile, content: bytes):
+    """UnicodeEncodeError escaped bronze_table (not a FileRejected), so one such file failed its whole window."""
+    with pytest.raises(FileRejected, match=r"^unreadable as (nd)?json: a value holds the unpaired surrogate \\u(d800|dc00)"):
+        bronze_table(content, profile, "f", "sha", "2026-11-01", AT)

@@ -89,6 +89,15 @@ def test_read_bytes_and_sha256(store):
     assert store.sha256("stores_2026-11-01.csv") == hashlib.sha256(content).hexdigest()
 
 
+def test_open_stream_reads_the_file_in_pieces_and_closes_it(store):
+    content = b"store_id,store_name\n" + b"S1,Leeds\n" * 1000
+    drop(store, "stores_2026-11-01.csv", content)
+    with store.open_stream("stores_2026-11-01.csv") as stream:
+        pieces = list(iter(lambda: stream.read(4096), b""))
+    assert len(pieces) == 3 and b"".join(pieces) == content
+    assert stream.closed
+
+
 @pytest.mark.parametrize("name", ["../secret.csv", "../../etc/passwd", "sub/x.csv", "", ".", ".."])
 def test_names_cannot_escape_the_landing_dir(store, tmp_path, name):
     (tmp_path / "secret.csv").write_bytes(b"top secret")
@@ -98,6 +107,8 @@ def test_names_cannot_escape_the_landing_dir(store, tmp_path, name):
         store.read_bytes(name)
     with pytest.raises(ValueError):
         store.sha256(name)
+    with pytest.raises(ValueError):
+        store.open_stream(name)
     with pytest.raises(ValueError):
         store.archive(name, "2026-11-01", "0" * 64)
     with pytest.raises(ValueError):
@@ -110,6 +121,8 @@ def test_symlink_out_of_the_landing_dir_is_refused(store, tmp_path):
     os.symlink(tmp_path / "secret.csv", landing(store) / "link.csv")
     with pytest.raises(ValueError):
         store.read_bytes("link.csv")
+    with pytest.raises(ValueError):
+        store.open_stream("link.csv")
 
 
 # --- archive -------------------------------------------------------------------------------
