@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # One planned event per asset for a ranged run, not one per asset and day (retail_assets/__init__.py).
 export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= 1
 
-.PHONY: install test test-deps lint demo demo-real ingest dev bench browser dagster-home clean
+.PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean
 
 install: $(VENV)/.installed $(MANIFEST)
 
@@ -105,6 +105,12 @@ bench: install
 
 dev: install dagster-home
 	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+# The upload portal for shop managers and tills (README, "Upload portal") on 127.0.0.1:RETAIL_PORTAL_PORT
+# (default 8040). It lands files for landing_file_sensor (make dev) or make ingest to process; it will not
+# start without RETAIL_PORTAL_TOKEN in the environment.
+portal: install
+	$(BIN)/python -m retail_assets.portal
 
 # The instance, with the warehouse pool's limit set explicitly (visible in the UI's
 # Deployment > Concurrency page and `dagster instance concurrency get` before any run).

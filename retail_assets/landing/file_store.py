@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import stat
 from abc import ABC, abstractmethod
@@ -116,6 +117,12 @@ class LandingFileStore(ConfigurableResource, ABC):
     def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
         """True if this exact content under this name was archived before (a re-upload, not a retry)."""
 
+    @abstractmethod
+    def write(self, name: str, content: bytes) -> None:
+        """Land `content` as `name`, atomically: a lister sees the whole file or none of it.
+
+        Replaces a waiting file of the same name. `name` is the caller's safe name, never a path."""
+
 
 class LocalFileStore(LandingFileStore):
     """Landing zone in a local folder; archive and rejected folders beside it under the data root."""
@@ -195,6 +202,21 @@ class LocalFileStore(LandingFileStore):
     def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
         """True if this exact content under this name was archived before (a re-upload, not a retry)."""
         return (Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}").exists()
+
+    def write(self, name: str, content: bytes) -> None:
+        """Written under a dot-name ending in .part (which list_files skips), then renamed into place."""
+        target = self._entry(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{secrets.token_hex(8)}.part")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())  # the rename must not reach the disk before the bytes do
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
 
     def _entry(self, name: str) -> Path:
         """The landing entry itself, never resolved: moving a link moves the link, not its target."""

@@ -44,6 +44,10 @@ class TableStats:
     window_row_count: int | None = None
 
 
+class WarehouseBusy(RuntimeError):
+    """A writer holds the warehouse past a reader's short wait; the reader may ask again shortly."""
+
+
 class BronzeWriter(ABC):
     """One entity's bronze loads in one session of the warehouse (one connection, one job queue...).
 
@@ -122,6 +126,13 @@ class Warehouse(ConfigurableResource, ABC):
     def read_table(self, schema: str, table: str, columns: list[str] | None = None,
                    order_by: list[str] | None = None) -> pd.DataFrame:
         """A table (or some of its columns) as a frame; empty frame if the table does not exist yet."""
+
+    @abstractmethod
+    def read_rows(self, schema: str, table: str, where: dict[str, list], columns: list[str] | None = None,
+                  order_by: list[str] | None = None, limit: int | None = None) -> pd.DataFrame:
+        """Rows whose `where` columns each hold one of the listed values, read-only, for readers outside
+        runs (the upload portal): empty frame if the table does not exist yet; WarehouseBusy rather than
+        a long wait while a run writes."""
 
     @abstractmethod
     def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> None:

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from retail_assets.entities import ENTITIES
-from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse
+from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse, WarehouseBusy
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -43,6 +43,11 @@ def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False,
                 raise
             time.sleep(min(0.25 * 2**attempt, 5.0))
     raise AssertionError("unreachable")
+
+
+# A reader outside runs waits ~2 s (0.25 + 0.5 + 1) for a writer, then answers "busy": a run holds the
+# file for seconds (dbt for its whole build), and a web page must not hang that long.
+READER_ATTEMPTS = 4
 
 
 class _DuckDBBronzeWriter(BronzeWriter):
@@ -295,6 +300,29 @@ class DuckDBWarehouse(Warehouse):
             picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
             order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
             return conn.execute(f'SELECT {picked} FROM "{schema}"."{table}"{order}').fetchdf()
+
+    def read_rows(self, schema: str, table: str, where: dict[str, list], columns: list[str] | None = None,
+                  order_by: list[str] | None = None, limit: int | None = None) -> pd.DataFrame:
+        empty = pd.DataFrame(columns=columns or [])
+        if not Path(self.path).exists() or any(len(values) == 0 for values in where.values()):
+            return empty
+        try:
+            conn = connect_with_retry(self.path, attempts=READER_ATTEMPTS, read_only=True)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise WarehouseBusy(f"{self.path} is being written by another process") from None
+            raise
+        try:
+            if not self._exists(conn, schema, table):
+                return empty
+            picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+            conditions = " AND ".join(f'list_contains(?, "{c}")' for c in where) or "true"
+            order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
+            cap = f" LIMIT {int(limit)}" if limit is not None else ""
+            sql_text = f'SELECT {picked} FROM "{schema}"."{table}" WHERE {conditions}{order}{cap}'
+            return conn.execute(sql_text, [list(values) for values in where.values()]).fetchdf()
+        finally:
+            conn.close()
 
     def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> None:
         with self.connect() as conn:
