@@ -4,7 +4,8 @@
     python -m bench.bronze_silver baseline ROOT FILE [FILE ...]
 
 Prints one JSON line: seconds of the data work (imports excluded) and the process's peak RSS
-(`ru_maxrss`, imports included: that is what a run worker holds). A process per measurement,
+(`ru_maxrss`, imports included: that is what a run worker holds). BENCH_LOG_LEVEL=INFO shows
+the run's per-file and per-step log lines. A process per measurement,
 because peak RSS only ever grows: measured in the bench's own process it would carry the
 previous case's high-water mark.
 
@@ -16,6 +17,7 @@ chain delivering 10M lines in one file would set `limits:` in its profile the sa
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import sys
@@ -52,7 +54,7 @@ def pipeline(root: Path, files: list[Path]) -> dict:
                            rejected_dir=str(root / "rejected"))
     resources = duckdb_resources(store, str(root / "warehouse.duckdb"))
     sales = [a for a in bronze_assets + silver_assets if a.key.path[-1] == "sales_lines"]
-    quiet = {"loggers": {"console": {"config": {"log_level": __import__("os").environ.get("BS_LOG", "WARNING")}}}}
+    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("BENCH_LOG_LEVEL", "WARNING")}}}}
     t0 = time.perf_counter()
     done = materialize(sales, partition_key=PARTITION, resources=resources, run_config=quiet)
     seconds = time.perf_counter() - t0
