@@ -41,13 +41,21 @@ def duckdb_path() -> Path:
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
 
-def duckdb_memory_limit() -> str:
-    """How much memory DuckDB may use before it spills to disk (RETAIL_DUCKDB_MEMORY_LIMIT, default 2GB).
+def default_duckdb_memory_limit() -> str:
+    """Half the machine's memory, in whole GB (at least 1GB): DuckDB's own default is 80%, which
+    leaves too little to the run worker, the daemon, the webserver and dbt beside it."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "4GB"
+    return f"{max(1, total // 2 // 10**9)}GB"
 
-    DuckDB's own default is 80% of the machine: a 10M-line day would take the run worker, the
-    daemon and the webserver down with it. Bounded, big windows spill to `<warehouse>.duckdb.tmp/`
-    and run slower instead. Used by every connection the pipeline opens, dbt's included."""
-    value = os.environ.get("RETAIL_DUCKDB_MEMORY_LIMIT", "2GB").strip()
+
+def duckdb_memory_limit() -> str:
+    """How much memory DuckDB may use before it spills to disk (RETAIL_DUCKDB_MEMORY_LIMIT, default
+    half the machine). Used by every connection the pipeline opens, dbt's included; past it, what
+    can spill goes to `<warehouse>.duckdb.tmp/` and runs slower."""
+    value = os.environ.get("RETAIL_DUCKDB_MEMORY_LIMIT", "").strip() or default_duckdb_memory_limit()
     if not _MEMORY.match(value):
         raise ValueError(f"RETAIL_DUCKDB_MEMORY_LIMIT must be a size like 2GB or 512MB, got {value!r}")
     return value

@@ -96,7 +96,7 @@ class DuckDBWarehouse(Warehouse):
     """Bronze, silver, audit and gold in the DuckDB file at `path`."""
 
     path: str
-    memory_limit: str = "2GB"  # DuckDB spills past this (settings.duckdb_memory_limit)
+    memory_limit: str | None = None  # DuckDB spills past this (settings.duckdb_memory_limit); None: DuckDB's own
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -348,4 +348,5 @@ class DuckDBWarehouse(Warehouse):
                             [schema, table]).fetchone()[0] > 0
 
     def dbt_environment(self) -> dict[str, str]:
-        return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb", "RETAIL_DUCKDB_MEMORY_LIMIT": self.memory_limit}
+        return {"RETAIL_DUCKDB_PATH": self.path, "RETAIL_DBT_TARGET": "duckdb",
+                "RETAIL_DUCKDB_MEMORY_LIMIT": self.memory_limit or ""}

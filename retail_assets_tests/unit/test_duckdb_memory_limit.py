@@ -1,6 +1,7 @@
 """DuckDB's memory is bounded for every connection the pipeline opens, dbt's included, so a big day
 spills to disk instead of taking the run worker (and the machine) down."""
 
+import os
 import subprocess
 
 import duckdb
@@ -28,9 +29,12 @@ def test_the_warehouse_connects_with_the_configured_limit(tmp_path, monkeypatch)
     assert warehouse.dbt_environment()["RETAIL_DUCKDB_MEMORY_LIMIT"] == "300MB"
 
 
-def test_the_default_is_two_gigabytes_not_most_of_the_machine(monkeypatch):
+def test_the_default_is_half_the_machine_not_duckdbs_eighty_percent(monkeypatch):
     monkeypatch.delenv("RETAIL_DUCKDB_MEMORY_LIMIT", raising=False)
-    assert settings.duckdb_memory_limit() == "2GB"
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    limit = settings.duckdb_memory_limit()
+    assert limit == f"{max(1, total // 2 // 10**9)}GB"
+    assert int(limit.removesuffix("GB")) * 10**9 <= total * 0.5
 
 
 @pytest.mark.parametrize("bad", ["lots", "2GB; DROP TABLE x", "-1GB", "2 parsecs"])
