@@ -146,13 +146,22 @@ def _values(raw: str | None) -> str:
     return ", ".join(f"{k}: {v}" for k, v in record.items() if v is not None)
 
 
-async def upload_page(request: Request) -> Response:
+def _signed_in_upload(request: Request):
+    """(session, upload, None) for a signed-in request naming a known upload, else (.., .., the answer)."""
     session = _session(request)
     if not (session and session.authenticated):
-        return _to_login()
+        return session, None, _to_login()
     upload = _upload_or_none(request)
     if upload is None:
-        return _render(request, "message.html", session, 404, message="There is no upload with this address.")
+        return session, None, _render(request, "message.html", session, 404,
+                                      message="There is no upload with this address.")
+    return session, upload, None
+
+
+async def upload_page(request: Request) -> Response:
+    session, upload, answer = _signed_in_upload(request)
+    if answer is not None:
+        return answer
     portal = _portal(request)
     try:
         status = await run_in_threadpool(portal.outcomes.status, upload)
@@ -168,12 +177,9 @@ async def upload_page(request: Request) -> Response:
 
 
 async def rejected_csv(request: Request) -> Response:
-    session = _session(request)
-    if not (session and session.authenticated):
-        return _to_login()
-    upload = _upload_or_none(request)
-    if upload is None:
-        return _render(request, "message.html", session, 404, message="There is no upload with this address.")
+    session, upload, answer = _signed_in_upload(request)
+    if answer is not None:
+        return answer
     try:
         rows = await run_in_threadpool(_portal(request).outcomes.rejected_rows, upload)
     except WarehouseBusy:
