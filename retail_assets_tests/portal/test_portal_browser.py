@@ -2,8 +2,7 @@
 
 The real portal (python -m retail_assets.portal) and the real ingestion (python -m retail_assets.ingest).
 The page is closed while the ingestion runs: the portal's reads are short and retried by the
-pipeline's Python steps, but dbt does not retry a lock (README, "Upload portal"), and a test must not
-depend on that timing.
+pipeline's Python steps and by dbt (README, "Upload portal"), but a test must not depend on that timing.
 """
 
 from __future__ import annotations
