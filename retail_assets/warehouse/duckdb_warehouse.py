@@ -88,6 +88,17 @@ class _DuckDBBronzeWriter(BronzeWriter):
         self._batches, self._records = [], []
 
 
+def _select(schema: str, table: str, columns: list[str] | None = None, where: dict | None = None,
+            order_by: list[str] | None = None, limit: int | None = None) -> str:
+    """SELECT text for the read methods; identifiers come from the code, each `where` column's values
+    are one bound list parameter (in the dict's order)."""
+    picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    conditions = " AND ".join(f'list_contains(?, "{c}")' for c in where or {})
+    order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
+    return f'SELECT {picked} FROM "{schema}"."{table}"' + (f" WHERE {conditions}" if conditions else "") + order + cap
+
+
 class SilverTableMismatch(ValueError):
     """The silver table in the warehouse does not have the columns the entity registry declares."""
 
@@ -297,9 +308,7 @@ class DuckDBWarehouse(Warehouse):
         with self.connect() as conn:
             if not self._exists(conn, schema, table):
                 return pd.DataFrame(columns=columns or [])
-            picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-            order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
-            return conn.execute(f'SELECT {picked} FROM "{schema}"."{table}"{order}').fetchdf()
+            return conn.execute(_select(schema, table, columns, order_by=order_by)).fetchdf()
 
     def read_rows(self, schema: str, table: str, where: dict[str, list], columns: list[str] | None = None,
                   order_by: list[str] | None = None, limit: int | None = None) -> pd.DataFrame:
@@ -307,7 +316,7 @@ class DuckDBWarehouse(Warehouse):
         if not Path(self.path).exists() or any(len(values) == 0 for values in where.values()):
             return empty
         try:
-            conn = connect_with_retry(self.path, attempts=READER_ATTEMPTS, read_only=True)
+            conn = connect_with_retry(self.path, attempts=READER_ATTEMPTS, read_only=True, memory_limit=self.memory_limit)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise WarehouseBusy(f"{self.path} is being written by another process") from None
@@ -315,12 +324,8 @@ class DuckDBWarehouse(Warehouse):
         try:
             if not self._exists(conn, schema, table):
                 return empty
-            picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-            conditions = " AND ".join(f'list_contains(?, "{c}")' for c in where) or "true"
-            order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
-            cap = f" LIMIT {int(limit)}" if limit is not None else ""
-            sql_text = f'SELECT {picked} FROM "{schema}"."{table}" WHERE {conditions}{order}{cap}'
-            return conn.execute(sql_text, [list(values) for values in where.values()]).fetchdf()
+            return conn.execute(_select(schema, table, columns, where, order_by, limit),
+                                [list(values) for values in where.values()]).fetchdf()
         finally:
             conn.close()
 
