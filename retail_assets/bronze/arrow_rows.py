@@ -43,17 +43,18 @@ def canonical_rows(content: bytes, profile: SourceProfile) -> pa.Table:
     return rows
 
 
-def with_lineage(rows: pa.Table, profile: SourceProfile, file: str, sha256: str, partition: str,
-                 ingested_at: datetime) -> pa.Table:
-    """Canonical rows plus the lineage columns, in bronze's column order and types."""
+def with_lineage(rows: pa.Table | pa.RecordBatch, profile: SourceProfile, file: str, sha256: str, partition: str,
+                 ingested_at: datetime, first_row: int = 1) -> pa.Table:
+    """Canonical rows plus the lineage columns, in bronze's column order and types; `first_row` is the file's
+    line number of the first of these rows (a streamed file comes in batches)."""
     n = rows.num_rows
     lineage = {
-        "_source_file": pa.array([file] * n, pa.string()),
-        "_file_sha256": pa.array([sha256] * n, pa.string()),
-        "_profile": pa.array([profile.name] * n, pa.string()),
-        "_row_number": pa.array(range(1, n + 1), pa.int64()),
-        "_partition_date": pa.array([date.fromisoformat(partition)] * n, pa.date32()),
-        "_ingested_at": pa.array([ingested_at] * n, pa.timestamp("us")),
+        "_source_file": pa.repeat(pa.scalar(file, pa.string()), n),
+        "_file_sha256": pa.repeat(pa.scalar(sha256, pa.string()), n),
+        "_profile": pa.repeat(pa.scalar(profile.name, pa.string()), n),
+        "_row_number": pa.array(range(first_row, first_row + n), pa.int64()),
+        "_partition_date": pa.repeat(pa.scalar(date.fromisoformat(partition), pa.date32()), n),
+        "_ingested_at": pa.repeat(pa.scalar(ingested_at, pa.timestamp("us")), n),
     }
     schema = bronze_schema(ENTITIES[profile.entity])
     return pa.table([rows.column(f.name) if f.name in rows.column_names else lineage[f.name] for f in schema],

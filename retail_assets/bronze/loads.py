@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import pyarrow as pa
 
 from retail_assets.bronze.arrow_rows import FileRejected, canonical_rows, with_lineage
-from retail_assets.bronze.streamed_rows import STREAMED_FORMATS, streamed_rows
+from retail_assets.bronze.streamed_rows import STREAMED_FORMATS, CannotJudge, streamed_batches
 from retail_assets.landing.file_store import FileTooBig, LandingFileStore
 from retail_assets.landing.limits import file_problem, size_problem
 from retail_assets.landing.profiles import UnmatchedFile, match_file
@@ -63,22 +64,50 @@ def read_landing_file(store: LandingFileStore, name: str, size: int, profile) ->
         raise _read_failure(exc, size, profile) from None
 
 
-def landing_rows(store: LandingFileStore, name: str, size: int, profile) -> tuple[pa.Table, str]:
-    """The file's canonical rows and the sha256 of its bytes (FileRejected with the reason).
+class FileChanged(OSError):
+    """The file's bytes changed between bronze's hashing pass and its reading pass."""
 
-    CSV and NDJSON are streamed (bronze/streamed_rows.py): memory for the rows, not for copies of the
-    file, and a file over a limit is refused at its first block over it. What the stream cannot judge
-    as the whole-file reader does is read whole, bounded by the byte limit; JSON arrays and XLSX always are.
+
+# Given out by `landing_rows` when the batches given so far must be dropped: the streamed reader could not
+# judge the file after all, and the batches that follow are the whole-file reader's.
+START_OVER = object()
+
+
+def landing_rows(store: LandingFileStore, name: str, size: int, profile) -> tuple[str, Iterator]:
+    """The sha256 of the file and its canonical rows as an iterator of tables (or START_OVER); FileRejected
+    with the reason, from this call or from the iteration.
+
+    CSV and NDJSON are streamed (bronze/streamed_rows.py): the file is hashed first, so its content is known
+    (a duplicate, a retry) before a row is parsed and every batch carries its lineage, then read a batch at a
+    time, so memory holds a batch, not the file, and a file over a limit is refused at its first block over it.
+    What the stream cannot judge as the whole-file reader does is read whole, bounded by the byte limit;
+    JSON arrays and XLSX always are (one table).
     """
-    if profile.format in STREAMED_FORMATS:
-        try:
-            with store.open_stream(name) as stream:
-                streamed = streamed_rows(stream, profile)
-        except OSError as exc:
-            raise _read_failure(exc, size, profile) from None
-        if streamed is not None:
-            return streamed.rows, streamed.sha256
-    return whole_file_rows(store, name, size, profile)
+    if profile.format not in STREAMED_FORMATS:
+        rows, sha = whole_file_rows(store, name, size, profile)
+        return sha, iter([rows])
+    try:
+        sha = store.sha256(name)
+    except OSError as exc:
+        raise _read_failure(exc, size, profile) from None
+    return sha, _streamed(store, name, size, profile, sha)
+
+
+def _streamed(store: LandingFileStore, name: str, size: int, profile, sha: str) -> Iterator:
+    try:
+        with store.open_stream(name) as stream:
+            read_sha = yield from streamed_batches(stream, profile)
+    except CannotJudge:
+        yield START_OVER
+        rows, read_sha = whole_file_rows(store, name, size, profile)
+        yield rows
+    except FileRejected as exc:
+        exc.sha256 = exc.sha256 or sha
+        raise
+    except OSError as exc:
+        raise _read_failure(exc, size, profile) from None
+    if read_sha != sha:
+        raise FileChanged(f"{name!r} changed while it was read")
 
 
 def whole_file_rows(store: LandingFileStore, name: str, size: int, profile) -> tuple[pa.Table, str]:
@@ -133,15 +162,32 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
             began = time.perf_counter()
             sha = ""
             audit = dict(file=name, profile=profile.name, entity=entity, partition=date.fromisoformat(partition))
+            ingested_at = datetime.now(timezone.utc).replace(tzinfo=None)
             try:
-                rows, sha = landing_rows(store, name, size, profile)
-                rows = with_lineage(rows, profile, name, sha, partition, datetime.now(timezone.utc).replace(tzinfo=None))
+                sha, batches = landing_rows(store, name, size, profile)
+                audit["sha256"] = sha
+                earlier = in_batch.get(sha) or bronze.already_loaded(sha)
+                # Same name, same content, never archived: a retry after a crash between the
+                # bronze append and the archive move. The rows are in bronze; just archive.
+                retry = earlier == name and not store.is_archived(name, partition, sha)
+                if earlier is None:
+                    rows = _append_rows(bronze, batches, profile, name, sha, partition, ingested_at)
+                elif not retry:
+                    rows = _counted_rows(batches)
+                else:
+                    rows = 0
+            except FileChanged as exc:  # written to while read: the next run reads the finished file
+                bronze.discard(sha)
+                _log(log, "warning", f"file={name!r} entity={entity} status=changed_while_read; stays in landing ({exc})")
+                continue
             except FileRejected as exc:
+                bronze.discard(sha)
                 # A file refused mid-stream was not read to its end: its hash takes one more (constant-memory) pass.
-                sha = exc.sha256 or _sha_or_empty(store, name)
+                sha = exc.sha256 or sha or _sha_or_empty(store, name)
                 outcomes.append(FileOutcome(name, sha, profile.name, partition, "rejected", reason=str(exc)))
                 # The audit row is committed before the move: rejected/ never holds a file unexplained.
-                bronze.record(**audit, sha256=sha, status="rejected", reason=str(exc))
+                audit["sha256"] = sha
+                bronze.record(**audit, status="rejected", reason=str(exc))
                 commit()
                 try:
                     moved = store.reject(name, f"{name!r}: {exc}\nprofile: {profile.name}\nsha256: {sha or 'not read'}\n")
@@ -150,21 +196,15 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
                 _log(log, "error", f"file={name!r} entity={entity} status=rejected profile={profile.name} "
                                    f"partition={partition} rows_read=0 reason={exc} moved_to={moved!r}")
                 continue
-            audit["sha256"] = sha
-            outcome = FileOutcome(name, sha, profile.name, partition, status="bronze", rows_read=len(rows))
-            earlier = in_batch.get(sha) or bronze.already_loaded(sha)
-            # Same name, same content, never archived: a retry after a crash between the
-            # bronze append and the archive move. The rows are in bronze; just archive.
-            retry = earlier == name and not store.is_archived(name, partition, sha)
+            outcome = FileOutcome(name, sha, profile.name, partition, status="bronze", rows_read=rows)
             if earlier is None:
-                bronze.append(rows, sha)
                 in_batch[sha] = name
                 # A header-only file has nothing for silver to account for: it is done here.
-                bronze.record(**audit, rows_read=len(rows), status="bronze" if len(rows) else "loaded")
+                bronze.record(**audit, rows_read=rows, status="bronze" if rows else "loaded")
             elif not retry:
                 outcome.status = "duplicate_file"
                 outcome.reason = f"same content as {earlier}, already loaded"
-                bronze.record(**audit, rows_read=len(rows), rows_duplicate=len(rows),
+                bronze.record(**audit, rows_read=rows, rows_duplicate=rows,
                               status="duplicate_file", reason=outcome.reason, replace=False)
             to_archive.append((name, partition, sha))
             _log(log, "info", f"file={name!r} entity={entity} status={outcome.status} profile={profile.name} "
@@ -175,6 +215,28 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
                 commit()
         commit()
     return outcomes
+
+
+def _append_rows(bronze, batches: Iterator, profile, name: str, sha: str, partition: str,
+                 ingested_at: datetime) -> int:
+    """Append the file's batches with their lineage; the number of rows appended."""
+    rows = 0
+    for batch in batches:
+        if batch is START_OVER:  # read again, whole: what was appended of it goes
+            bronze.discard(sha)
+            rows = 0
+            continue
+        bronze.append(with_lineage(batch, profile, name, sha, partition, ingested_at, first_row=rows + 1), sha)
+        rows += batch.num_rows
+    return rows
+
+
+def _counted_rows(batches: Iterator) -> int:
+    """Rows of a file whose content is already loaded: read (and judged) like any file, kept nowhere."""
+    rows = 0
+    for batch in batches:
+        rows = 0 if batch is START_OVER else rows + batch.num_rows
+    return rows
 
 
 def _log(log, level: str, message: str) -> None:

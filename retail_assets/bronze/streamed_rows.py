@@ -46,45 +46,67 @@ class StreamedRows:
     sha256: str  # of every byte of the file
 
 
-def streamed_rows(stream: BinaryIO, profile: SourceProfile) -> StreamedRows | None:
-    """The file's canonical rows and sha256, or None where the whole-file reader must decide.
+class CannotJudge(Exception):
+    """The whole-file reader must decide this file (raised by `streamed_batches` at any point, even after
+    some batches were given out: the caller drops those)."""
 
-    FileRejected for a row or cell limit, or an NDJSON line that is not a JSON object; FileTooBig one byte
-    past the byte limit; OSError if the stream fails. A CSV batch is one block of arrow_rows.CSV_BLOCK_BYTES.
+
+def streamed_batches(stream: BinaryIO, profile: SourceProfile) -> Iterator[pa.RecordBatch]:
+    """The file's canonical rows a batch at a time, each judged before it is given out; returns (as the
+    generator's value) the sha256 of every byte read, or "" if the parser stopped before the end.
+
+    Raises FileRejected for a row or cell limit or an NDJSON line that is not a JSON object, CannotJudge
+    where the whole-file reader must decide, FileTooBig one byte past the byte limit, OSError if the
+    stream fails. A CSV batch is one block of arrow_rows.CSV_BLOCK_BYTES. Memory: two batches, whatever
+    the file's size, so the caller can write each batch away before the next is read.
     """
     reader = MeteredReader(stream, profile.limits.max_bytes)
     text = decoded_chunks(reader, profile.encoding)
     try:
         batches = _csv_batches(text, profile) if profile.format == "csv" else _ndjson_batches(text, profile)
-        rows = _gathered(batches, profile)
+        yield from _judged(batches, profile)
     except (_CannotJudge, UnicodeError, csv.Error, pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        raise CannotJudge from None
     except FileRejected as exc:
         exc.sha256 = reader.file_sha256()  # refused once read to the end: the audit needs no second read
         raise
     finally:
         reader.stop()  # before the caller closes the file: pyarrow's read-ahead may still be asking
-    sha = reader.file_sha256()
-    return StreamedRows(rows, sha) if sha else None  # else the parser stopped early: not the file's rows
+    return reader.file_sha256()
 
 
-def _gathered(batches: Iterator[pa.RecordBatch], profile: SourceProfile) -> pa.Table:
-    """The canonical batches as one table. A batch followed by more is judged on its own (rows so far, its cells);
-    the last is judged with the whole table, so a file read to the end gets the whole-file reader's words."""
-    kept, rows = [], 0
+def streamed_rows(stream: BinaryIO, profile: SourceProfile) -> StreamedRows | None:
+    """`streamed_batches` gathered into one table with the file's sha256, or None where the whole-file reader
+    must decide. Holds the whole file's rows: bronze appends batch by batch instead; this is the reader's
+    verdict in one piece, as the whole-file reader gives it (tests compare the two)."""
+    kept: list[pa.RecordBatch] = []
+    batches = streamed_batches(stream, profile)
+    try:
+        while True:
+            kept.append(next(batches))
+    except StopIteration as end:
+        sha = end.value
+    except CannotJudge:
+        return None
+    if not sha:
+        return None  # the parser stopped early: not the file's rows
+    names = ENTITIES[profile.entity].column_names
+    return StreamedRows(pa.Table.from_batches(kept, schema=pa.schema([(n, pa.string()) for n in names])), sha)
+
+
+def _judged(batches: Iterator[pa.RecordBatch], profile: SourceProfile) -> Iterator[pa.RecordBatch]:
+    """Each batch once judged: one followed by more on its own (rows so far, its cells); the last with the count
+    of the whole file, in the whole-file reader's words (its cells are the whole file's: the earlier ones passed)."""
+    rows = 0
     batch = next(batches, None)
     while batch is not None:
-        kept.append(batch)
+        following = next(batches, None)
         rows += batch.num_rows
-        batch = next(batches, None)
-        if batch is not None and (problem := rows_problem(rows, profile.limits, complete=False)
-                                  or cells_problem(kept[-1], profile)):
+        last = following is None
+        if problem := rows_problem(rows, profile.limits, complete=last) or cells_problem(batch, profile):
             raise FileRejected(problem)
-    names = ENTITIES[profile.entity].column_names
-    table = pa.Table.from_batches(kept, schema=pa.schema([(name, pa.string()) for name in names]))
-    if problem := rows_problem(table.num_rows, profile.limits) or cells_problem(table, profile):
-        raise FileRejected(problem)
-    return table
+        yield batch
+        batch = following
 
 
 def _csv_batches(chunks: Iterator[str], profile: SourceProfile) -> Iterator[pa.RecordBatch]:

@@ -62,8 +62,15 @@ class BronzeWriter(ABC):
 
     @abstractmethod
     def append(self, rows: pa.Table, sha256: str) -> None:
-        """Append one file's rows (typed as bronze_schema) at the next commit; appending the same
-        content again replaces it (idempotent)."""
+        """Append rows of one file (typed as bronze_schema) at the next commit. A big file comes in several
+        appends of the same content: the backend may write them ahead inside the commit's transaction, so
+        memory holds a batch, not the file. The first append of a content since the last commit replaces
+        rows of that content already stored (idempotent)."""
+
+    @abstractmethod
+    def discard(self, sha256: str) -> None:
+        """Drop every row appended for this content since the last commit (a file refused half read);
+        nothing stored before is touched."""
 
     @abstractmethod
     def record(self, replace: bool = True, **row) -> None:

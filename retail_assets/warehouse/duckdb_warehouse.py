@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from retail_assets.entities import ENTITIES
 from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse, WarehouseBusy
@@ -51,11 +52,20 @@ READER_ATTEMPTS = 4
 
 
 class _DuckDBBronzeWriter(BronzeWriter):
+    """Appends are buffered in Arrow up to FLUSH_ROWS, then written ahead into an open transaction (DuckDB
+    writes a big uncommitted insert to the file as it goes), so a 10M-line file costs a buffer of memory;
+    hundreds of small files still make one INSERT. The transaction commits with the audit rows."""
+
+    FLUSH_ROWS = 250_000
+
     def __init__(self, warehouse: "DuckDBWarehouse", conn, entity: str):
         self.warehouse, self.conn, self.entity = warehouse, conn, entity
         self._schema = bronze_schema(ENTITIES[entity])
-        self._batches: list[pa.Table] = []
+        self._batches: list[tuple[str, pa.Table]] = []  # (sha256, rows) not yet written
         self._records: list[tuple[bool, dict]] = []
+        self._written: set[str] = set()  # contents written into the open transaction
+        self._pending = 0
+        self._open = False
 
     def already_loaded(self, sha256: str) -> str | None:
         return self.warehouse.file_already_loaded(self.conn, sha256)
@@ -63,29 +73,67 @@ class _DuckDBBronzeWriter(BronzeWriter):
     def append(self, rows: pa.Table, sha256: str) -> None:
         if rows.schema != self._schema:
             raise ValueError(f"bronze rows of {self.entity} must be typed as bronze_schema, got {rows.schema}")
-        self._batches.append(rows)
+        self._batches.append((sha256, rows))
+        self._pending += rows.num_rows
+        if sum(b.num_rows for _, b in self._batches) >= self.FLUSH_ROWS:
+            self._flush()
+
+    def discard(self, sha256: str) -> None:
+        kept = [(sha, rows) for sha, rows in self._batches if sha != sha256]
+        self._pending -= sum(rows.num_rows for sha, rows in self._batches if sha == sha256)
+        self._batches = kept
+        if sha256 in self._written:
+            dropped = self.conn.execute(f"DELETE FROM bronze.{self.entity} WHERE _file_sha256 = ?", [sha256]).fetchone()[0]
+            self._pending -= dropped
+            self._written.discard(sha256)
 
     def record(self, replace: bool = True, **row) -> None:
         self._records.append((replace, row))
 
     @property
     def pending_rows(self) -> int:
-        return sum(b.num_rows for b in self._batches)
+        return self._pending
+
+    def _begin(self) -> None:
+        if not self._open:
+            self.conn.execute("BEGIN")
+            self._open = True
+
+    def _flush(self) -> None:
+        if not self._batches:
+            return
+        self._begin()
+        try:
+            new = sorted({sha for sha, _ in self._batches} - self._written)  # replace what was stored before
+            self.warehouse.append_bronze(self.conn, self.entity, pa.concat_tables([rows for _, rows in self._batches]),
+                                         replacing=new)
+        except BaseException:
+            self.rollback()
+            raise
+        self._written.update(new)
+        self._batches = []
 
     def commit(self) -> None:
-        if not (self._batches or self._records):
+        if not (self._batches or self._records or self._open):
             return
-        self.conn.execute("BEGIN")
+        self._flush()
+        self._begin()
         try:
-            if self._batches:
-                self.warehouse.append_bronze(self.conn, self.entity, pa.concat_tables(self._batches))
             for replace, row in self._records:
                 self.warehouse.record_file_load(self.conn, replace=replace, **row)
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.rollback()
             raise
-        self._batches, self._records = [], []
+        self._open = False
+        self._records, self._written, self._pending = [], set(), 0
+
+    def rollback(self) -> None:
+        """Forget everything since the last commit (also what a failure left half written)."""
+        if self._open:
+            self.conn.execute("ROLLBACK")
+        self._open = False
+        self._batches, self._records, self._written, self._pending = [], [], set(), 0
 
 
 def _select(schema: str, table: str, columns: list[str] | None = None, where: dict | None = None,
@@ -145,10 +193,14 @@ class DuckDBWarehouse(Warehouse):
         ).fetchone()
         return row[0] if row else None
 
-    def append_bronze(self, conn, entity: str, batch: pa.Table) -> None:
-        """Inside the caller's transaction: append files' rows, replacing rows of the same contents
-        (a re-run after a crash between append and archive appends nothing twice)."""
-        conn.execute(f"DELETE FROM bronze.{entity} WHERE _file_sha256 IN (SELECT DISTINCT _file_sha256 FROM batch)")
+    def append_bronze(self, conn, entity: str, batch: pa.Table, replacing: list[str] | None = None) -> None:
+        """Inside the caller's transaction: append files' rows, replacing stored rows of the same contents
+        (a re-run after a crash between append and archive appends nothing twice). `replacing`: the contents
+        to replace, when not all of the batch's (the rest of a file written ahead in this transaction)."""
+        if replacing is None:
+            replacing = pc.unique(batch.column("_file_sha256")).to_pylist()
+        if replacing:
+            conn.execute(f"DELETE FROM bronze.{entity} WHERE list_contains(?, _file_sha256)", [replacing])
         conn.execute(f"INSERT INTO bronze.{entity} BY NAME SELECT * FROM batch")
 
     # --- audit -------------------------------------------------------------
@@ -173,7 +225,11 @@ class DuckDBWarehouse(Warehouse):
     def bronze_writer(self, entity: str) -> Iterator[BronzeWriter]:
         with self.connect() as conn:
             self.ensure_tables(conn, entity)
-            yield _DuckDBBronzeWriter(self, conn, entity)
+            writer = _DuckDBBronzeWriter(self, conn, entity)
+            try:
+                yield writer
+            finally:
+                writer.rollback()  # what was not committed is not kept
 
     def record_rejected_file(self, **row) -> None:
         with self.connect() as conn:

@@ -1,6 +1,9 @@
-"""load_files_to_bronze with streamed CSVs, on a real landing folder and DuckDB file: an accepted file is read once
-(one stream, no second read for its hash); a file over its row or cell limit is refused at the first block over
-it, having read only part of the file, and its audit row still holds the whole file's sha256."""
+"""load_files_to_bronze with streamed CSVs, on a real landing folder and DuckDB file: an accepted file is hashed in
+one pass, then parsed in one streamed pass and appended batch by batch (never read whole, line numbers running on
+across batches); a file over its row or cell limit is refused at the first block over it, having parsed only part
+of the file, and nothing of it stays in bronze, even rows already written ahead into the transaction; a file the
+stream cannot judge half way is judged by the whole-file reader, and nothing streamed stays; a file that changes between the two
+passes stays in landing for the next run."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from retail_assets.bronze.loads import load_files_to_bronze
 from retail_assets.landing.file_store import LocalFileStore
 from retail_assets.landing.limits import FileLimits
 from retail_assets.landing.profiles import load_profiles
+from retail_assets.warehouse.duckdb_warehouse import _DuckDBBronzeWriter
 
 DAY = date(2026, 11, 1)
 NAME = "pos_sales_2026-11-01.csv"
@@ -74,18 +78,26 @@ def _load(data_root, content: bytes, profiles=None):
     return outcome, audit.to_dict("records")[0]
 
 
-def test_an_accepted_file_is_read_once_and_hashed_on_the_way(data_root, bytes_streamed, monkeypatch):
+def test_an_accepted_file_is_hashed_then_streamed_once_into_bronze_batch_by_batch(data_root, bytes_streamed, monkeypatch):
     content = _csv()
-    monkeypatch.setattr(LocalFileStore, "sha256", lambda *a, **k: pytest.fail("read the file again for its hash"))
+    hashed: list[str] = []
+    real_sha256 = LocalFileStore.sha256
+    monkeypatch.setattr(LocalFileStore, "sha256", lambda self, name: hashed.append(name) or real_sha256(self, name))
+    monkeypatch.setattr(_DuckDBBronzeWriter, "FLUSH_ROWS", 30_000)  # written ahead several times before the commit
     outcome, audit = _load(data_root, content)
-    assert (outcome.status, outcome.rows_read, sum(bytes_streamed)) == ("bronze", LINES, len(content))
+    assert (outcome.status, outcome.rows_read, sum(bytes_streamed), hashed) == ("bronze", LINES, len(content), [NAME])
     assert outcome.sha256 == audit["sha256"] == hashlib.sha256(content).hexdigest()
-    bronze = data_root.query("select count(*) n, min(_file_sha256) sha from bronze.sales_lines")
-    assert (bronze.n[0], bronze.sha[0]) == (LINES, outcome.sha256)
+    bronze = data_root.query("select count(*) n, min(_file_sha256) sha, count(distinct _row_number) numbers, "
+                             "min(_row_number) first_row, max(_row_number) last_row, "
+                             "bool_and(transaction_id = 'T' || lpad((_row_number - 1)::varchar, 7, '0')) in_order "
+                             "from bronze.sales_lines")
+    assert bronze.to_dict("records") == [dict(n=LINES, sha=outcome.sha256, numbers=LINES, first_row=1, last_row=LINES,
+                                              in_order=True)]
 
 
-def test_a_file_over_its_row_limit_is_refused_early_with_the_whole_files_hash(data_root, bytes_streamed):
+def test_a_file_over_its_row_limit_is_refused_early_with_the_whole_files_hash(data_root, bytes_streamed, monkeypatch):
     content = _csv()
+    monkeypatch.setattr(_DuckDBBronzeWriter, "FLUSH_ROWS", 300)  # batches before the refusal were written ahead
     outcome, audit = _load(data_root, content, _profiles(max_rows=1_000))
     assert outcome.status == audit["status"] == "rejected"
     rows_seen = re.fullmatch(r"file has at least ([\d,]+) rows, over this profile's limit of 1,000", outcome.reason)
@@ -95,6 +107,7 @@ def test_a_file_over_its_row_limit_is_refused_early_with_the_whole_files_hash(da
     assert audit["sha256"] == outcome.sha256 == hashlib.sha256(content).hexdigest()
     assert not any(data_root.landing.iterdir())  # moved to rejected/, beside its reason
     assert sorted(p.name.endswith(".reason.txt") for p in data_root.rejected.iterdir()) == [False, True]
+    assert data_root.query("select count(*) n from bronze.sales_lines").n[0] == 0  # what was written ahead went
 
 
 def test_a_too_long_value_early_in_a_file_is_refused_without_reading_the_rest(data_root, bytes_streamed):
@@ -104,3 +117,38 @@ def test_a_too_long_value_early_in_a_file_is_refused_without_reading_the_rest(da
                                                  "over this profile's limit of 32,767")
     assert sum(bytes_streamed) < len(content) / 2
     assert audit["sha256"] == hashlib.sha256(content).hexdigest()
+
+
+def test_a_file_the_stream_cannot_judge_half_way_is_judged_whole_and_leaves_nothing_written_ahead(data_root, monkeypatch):
+    ragged = _csv().decode().splitlines(keepends=True)
+    ragged[150_000] = ragged[150_000].rstrip("\n") + ",one,too,many\n"  # after many batches were appended
+    content = "".join(ragged).encode()
+    monkeypatch.setattr(_DuckDBBronzeWriter, "FLUSH_ROWS", 30_000)
+    monkeypatch.setattr(arrow_rows, "CSV_BLOCK_BYTES", 1 << 16)
+    outcome, audit = _load(data_root, content)
+    # The whole-file reader's verdict, and bronze holds its rows once, not the streamed ones beside them.
+    # The whole-file reader's verdict (pandas words the ragged line), and none of the ~150,000 streamed rows
+    # written ahead into the transaction stays in bronze.
+    assert (outcome.status, audit["status"]) == ("rejected", "rejected")
+    assert "Expected 12 fields in line 150001, saw 15" in outcome.reason
+    assert data_root.query("select count(*) n from bronze.sales_lines").n[0] == 0
+
+
+def test_a_file_changed_between_its_hash_and_its_read_stays_in_landing_for_the_next_run(data_root, monkeypatch):
+    content = _csv()
+    real_sha256 = LocalFileStore.sha256
+
+    def hashed_then_rewritten(self, name):
+        sha = real_sha256(self, name)
+        (data_root.landing / NAME).write_bytes(content.replace(b"card", b"cash"))  # a writer still at work
+        return sha
+
+    monkeypatch.setattr(LocalFileStore, "sha256", hashed_then_rewritten)
+    monkeypatch.setattr(_DuckDBBronzeWriter, "FLUSH_ROWS", 30_000)
+    (data_root.landing / NAME).write_bytes(content)
+    resources = data_root.resources()
+    outcomes = load_files_to_bronze(resources["landing"], resources["warehouse"], "sales_lines", DAY,
+                                    date(2026, 11, 2))
+    assert outcomes == [] and [p.name for p in data_root.landing.iterdir()] == [NAME]
+    assert data_root.query("select count(*) n from bronze.sales_lines").n[0] == 0
+    assert data_root.query("select count(*) n from audit.file_loads").n[0] == 0
