@@ -10,6 +10,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # One planned event per asset for a ranged run, not one per asset and day (retail_assets/__init__.py).
 export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= 1
 
+# $(call pip_install,VENV,ARGS): install ARGS into VENV with uv, or with pip if uv is not to be had.
+define pip_install
+	($(1)/bin/pip install --quiet "uv==$(UV_VERSION)" && $(1)/bin/uv pip install --quiet --python $(1)/bin/python $(2)) \
+		|| (echo "uv failed: installing with pip" >&2 && $(1)/bin/pip install --quiet $(2))
+endef
+
 .PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean
 
 install: $(VENV)/.installed $(MANIFEST)
@@ -17,10 +23,13 @@ install: $(VENV)/.installed $(MANIFEST)
 # Re-install only when the dependency list changes. Bytecode is compiled at
 # install time: this machine sets PYTHONDONTWRITEBYTECODE, and without .pyc
 # files every Dagster process spends seconds re-compiling imports.
+# Packages come through uv (~15 s instead of pip's ~70 s on a fresh clone; same versions), with pip as
+# the fallback if uv cannot be installed or fails. UV_NATIVE_TLS: the machine's certificates, as pip's.
+UV_VERSION := 0.13.9
+export UV_NATIVE_TLS ?= 1
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(call pip_install,$(VENV),-e '.[dev]')
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib retail_assets > /dev/null || true
 	touch $@
 
@@ -53,7 +62,7 @@ lint: install $(LINT_VENV)/.installed
 
 $(LINT_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(LINT_VENV)
-	$(LINT_VENV)/bin/pip install --quiet "sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" "dbt-core==1.11.16" "dbt-duckdb==1.11.1"
+	$(call pip_install,$(LINT_VENV),"sqlfluff==3.5.0" "sqlfluff-templater-dbt==3.5.0" "dbt-core==1.11.16" "dbt-duckdb==1.11.1")
 	touch $@
 
 # The browser tests drive Debian's chromium through Playwright (Playwright's own browser
