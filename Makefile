@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # One planned event per asset for a ranged run, not one per asset and day (retail_assets/__init__.py).
 export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= 1
 
-.PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean
+.PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean reliability
 
 install: $(VENV)/.installed $(MANIFEST)
 
@@ -97,6 +97,16 @@ demo-real: install dagster-home
 # Whatever is in the landing zone now, processed exactly as the sensor would.
 ingest: install dagster-home
 	$(BIN)/python -m retail_assets.ingest
+
+# The reliability suite (retail_assets_tests/reliability/): every part writes a JSON summary into
+# RELIABILITY_RESULTS, and report.py prints them as one table (cases, outcomes, rows in and accounted
+# for, nothing lost). Its fast part also runs in make test, as ordinary tests.
+RELIABILITY_RESULTS := tmp/reliability
+reliability: install
+	rm -rf $(RELIABILITY_RESULTS) && mkdir -p $(RELIABILITY_RESULTS)
+	RETAIL_RELIABILITY_RESULTS=$(CURDIR)/$(RELIABILITY_RESULTS) $(BIN)/pytest retail_assets_tests/reliability \
+		--basetemp=tmp/pytest-reliability -p no:cacheprovider --tb=short -q -rs; status=$$?; \
+	$(BIN)/python -m retail_assets_tests.reliability.report $(RELIABILITY_RESULTS) && exit $$status
 
 # Medians of repeated runs; performance claims in notes come from here, never from tests.
 bench: install
