@@ -208,6 +208,9 @@ UNPARSEABLE = [
     ("unit_price", "abc", "unit_price 'abc' is not a valid decimal"),
     ("unit_price", "1.2.3", "unit_price '1.2.3' is not a valid decimal"),
     ("unit_price", "£", "unit_price '£' is not a valid decimal"),
+    # A comma is a thousands separator only before groups of three digits: '2,50' is not 250.
+    ("unit_price", "2,50", "unit_price '2,50' is not a valid decimal"),
+    ("unit_price", "1,2345.00", "unit_price '1,2345.00' is not a valid decimal"),
     ("discount", "abc", "discount 'abc' is not a valid discount"),
     ("discount", "150", "discount '150' is not a valid discount"),
     ("discount", "150%", "discount '150%' is not a valid discount"),
@@ -252,6 +255,10 @@ PRICE_CASES = {v: CASES.add(pos([{"unit_price": v}])) for v, _ in PRICES}
 NEGATIVE_CURRENCY_PRICE = CASES.add(pos([{"unit_price": "-£3.20"}]))
 COMMA_PRICES = [("1.234,50", 1234.5), ("€12,50", 12.5), ("3", 3.0), ("1.000.000,01", 1000000.01)]
 COMMA_PRICE_CASES = {v: CASES.add(pos([{"unit_price": v}], profile="test_pos_decimal_comma")) for v, _ in COMMA_PRICES}
+# ...and in a decimal-comma profile a dot is one only before groups of three: '2.50' is neither 250 nor a guess.
+COMMA_PROFILE_UNPARSEABLE = ["2.50", "1.2345,00"]
+COMMA_PROFILE_UNPARSEABLE_CASES = {v: CASES.add(pos([{"unit_price": v}], profile="test_pos_decimal_comma"))
+                                   for v in COMMA_PROFILE_UNPARSEABLE}
 
 
 @pytest.mark.parametrize("value, parsed", PRICES)
@@ -270,6 +277,11 @@ def test_prices_of_a_decimal_comma_profile(value, parsed):
     res = result(COMMA_PRICE_CASES[value])
     assert res.rejected == []
     assert res.clean[0]["unit_price"] == pytest.approx(parsed)
+
+
+@pytest.mark.parametrize("value", COMMA_PROFILE_UNPARSEABLE)
+def test_a_decimal_comma_profile_does_not_read_a_lone_dot_as_thousands(value):
+    assert_rejected_once(result(COMMA_PROFILE_UNPARSEABLE_CASES[value]), f"unit_price '{value}' is not a valid decimal")
 
 
 # --- timestamps: the profile's formats, in order -------------------------------------------
