@@ -6,6 +6,7 @@ cannot be read at all raises FileRejected with a reason a person can act on.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -56,6 +57,8 @@ def read_source(content: bytes, profile: SourceProfile) -> pd.DataFrame:
 
 def _read_csv(content: bytes, profile: SourceProfile) -> pd.DataFrame:
     text = content.decode(profile.encoding)  # decode first: a clear error for wrong encodings
+    if problem := repeated_columns_problem(_csv_header(text, profile.delimiter), profile):
+        raise FileRejected(problem)
     return pd.read_csv(
         io.StringIO(text),
         sep=profile.delimiter,
@@ -64,6 +67,24 @@ def _read_csv(content: bytes, profile: SourceProfile) -> pd.DataFrame:
         on_bad_lines="error",
         engine="c",
     )
+
+
+def _csv_header(text: str, delimiter: str) -> list[str]:
+    """The header's names as csv reads them ([] where csv cannot: pandas then words the problem)."""
+    try:
+        return next(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter), [])
+    except csv.Error:  # old-Mac \r line ends, a name over csv's field limit
+        return []
+
+
+def repeated_columns_problem(header: list[str], profile: SourceProfile) -> str | None:
+    """Why a header naming a mapped column more than once cannot load: which of the two is the
+    quantity is a guess (pandas would silently take the first and rename the other 'quantity.1')."""
+    repeated = [name for name in dict.fromkeys(profile.source_columns) if header.count(name) > 1]
+    if not repeated:
+        return None
+    said = "; ".join(f"{_bounded(name)!r} appears {header.count(name)} times in the header" for name in repeated)
+    return f"{said}: which one to load is unknown; send the file with each column once"
 
 
 def _read_xlsx(content: bytes, profile: SourceProfile) -> pd.DataFrame:
