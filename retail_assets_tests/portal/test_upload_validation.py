@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from retail_assets.landing.file_kinds import what_it_is
 from retail_assets.landing.limits import FileLimits
 from retail_assets.landing.profiles import PROFILES_DIR, load_profiles, parse_profile, profile_by_name
 from retail_assets.portal.naming import canonical_name, client_file_name, kept_original, name_example
-from retail_assets.portal.validation import Accepted, Refused, check_upload, what_it_is
+from retail_assets.portal.validation import Accepted, Refused, check_upload
 from retail_assets.synthetic.generate import generate
 
 PROFILES = load_profiles()
