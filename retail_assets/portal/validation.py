@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
+from retail_assets.bronze.readers import decode_text
 from retail_assets.landing.file_kinds import FORMAT_WORDS, SNIFF_BYTES, what_it_is
 from retail_assets.landing.limits import display_name, human_bytes, name_problem, size_problem, xlsx_problem
 from retail_assets.landing.profiles import SourceProfile, UnmatchedFile, match_file
@@ -47,14 +48,26 @@ def text_problem(content: bytes, profile: SourceProfile) -> str | None:
         for at in range(0, len(content), step):  # in slices: a large file is never held twice as text
             decoder.decode(content[at:at + step], final=at + step >= len(content))
     except UnicodeDecodeError as exc:
-        return (f"this is not {expected} in {profile.encoding} (byte {at + exc.start + 1} cannot be read): "
-                f"save it again as {expected}, {profile.encoding} encoding")
+        if not _in_a_fallback_encoding(content, profile):
+            return (f"this is not {expected} in {profile.encoding} (byte {at + exc.start + 1} cannot be read): "
+                    f"save it again as {expected}, {profile.encoding} encoding")
     head = content[:SNIFF_BYTES].decode(profile.encoding, "ignore").lstrip("\ufeff \t\r\n")
     if profile.format == "json" and not head.startswith("["):
         return "this is not a JSON list of records: the file must start with ["
     if profile.format == "ndjson" and head and not head.startswith("{"):
         return "this is not NDJSON: every line must be one JSON record starting with {"
     return None
+
+
+def _in_a_fallback_encoding(content: bytes, profile: SourceProfile) -> bool:
+    """True if bronze reads the bytes in one of the profile's fallback encodings (windows-1252, UTF-16)."""
+    if not profile.fallback_encodings:
+        return False
+    try:
+        decode_text(content, profile)
+    except (UnicodeDecodeError, FileRejected):
+        return False
+    return True
 
 
 def workbook_problem(content: bytes, profile: SourceProfile) -> str | None:

@@ -170,9 +170,9 @@ def test_header_only_is_a_day_without_activity(profile, content):
 
 
 def test_invalid_utf8_rejected_with_position():
-    content = b"transaction_id,store_id\nT1,Z\xfcrich\n"  # latin-1 bytes in a utf-8 profile
+    content = b"transaction_id,store_id\nT1,Z\xfcrich\n"  # latin-1 bytes in a utf-8 profile without fallbacks
     with pytest.raises(FileRejected, match=r"not valid utf-8 text: .* at byte 28"):
-        read_source(content, POS)
+        read_source(content, dataclasses.replace(POS, fallback_encodings=()))
 
 
 def test_truncated_ndjson_line_rejected_with_line_number():
@@ -267,3 +267,29 @@ def test_a_utf8_byte_order_mark_is_not_content(profile, content):
     """Windows tools (PowerShell 5's Out-File, Notepad) write one; JSON parsers refused the first character."""
     [row] = records(read_source(content, profile))
     assert row.get("product_id", row.get("product.id")) == "P1"
+
+
+# --- fallback encodings: the profile says which ------------------------------------------------
+
+EMPLOYEES = profile_by_name("synthetic_employees")
+EMPLOYEES_CSV = "employee_id,first_name,last_name,store_id,role,hired_on,hourly_rate\nE1,Jérôme,Dupré – €,S1,,,\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "windows-1252", "utf-16", "utf-16-be"])
+def test_a_profile_reads_its_fallback_encodings(encoding):
+    content = EMPLOYEES_CSV.encode(encoding) if encoding != "utf-16-be" else b"\xfe\xff" + EMPLOYEES_CSV.encode(encoding)
+    [row] = records(to_bronze_columns(read_source(content, EMPLOYEES), EMPLOYEES))
+    assert (row["first_name"], row["last_name"]) == ("Jérôme", "Dupré – €")
+
+
+def test_utf16_without_its_byte_order_mark_is_not_guessed():
+    content = EMPLOYEES_CSV.encode("utf-16-le")  # no BOM: windows-1252 reads it, NULs and all -> binary
+    with pytest.raises(FileRejected, match="this is a binary file, not CSV text"):
+        read_source(content, EMPLOYEES)
+
+
+def test_without_fallbacks_only_the_profile_encoding_is_read():
+    strict = dataclasses.replace(EMPLOYEES, fallback_encodings=())
+    content = EMPLOYEES_CSV.encode("windows-1252")
+    with pytest.raises(FileRejected, match=rf"^not valid utf-8 text: invalid continuation byte at byte {content.index(0xE9)}$"):
+        read_source(content, strict)
