@@ -222,6 +222,8 @@ UNPARSEABLE = [
     ("sold_at", "31/02/2026 10:00", "sold_at '31/02/2026 10:00' is not a valid timestamp"),
     ("sold_at", "2026/11/01 10:00", "sold_at '2026/11/01 10:00' is not a valid timestamp"),
     ("sold_at", "2026-11-01", "sold_at '2026-11-01' is not a valid timestamp"),
+    ("sold_at", "2026-11-01T10:00:00+1", "sold_at '2026-11-01T10:00:00+1' is not a valid timestamp"),
+    ("sold_at", "2026-11-01T10:00:00 CET", "sold_at '2026-11-01T10:00:00 CET' is not a valid timestamp"),
 ]
 UNPARSEABLE_CASES = {(c, v): CASES.add(pos([{c: v}])) for c, v, _ in UNPARSEABLE}
 
@@ -291,6 +293,12 @@ POS_TIMESTAMPS = [
     ("2026-11-01T11:30:00", "2026-11-01", datetime(2026, 11, 1, 11, 30)),
     ("01/11/2026 12:15", "2026-11-01", datetime(2026, 11, 1, 12, 15)),  # day-first: 1 November, never 11 January
     ("13/01/2026 09:05", "2026-01-13", datetime(2026, 1, 13, 9, 5)),
+    # ISO 8601 with a UTC offset: the time as the store's clock wrote it, the offset not applied
+    # (00:30+01:00 is a sale of 1 November in that store, though it was 31 October in UTC).
+    ("2026-11-01T00:30:00+01:00", "2026-11-01", datetime(2026, 11, 1, 0, 30)),
+    ("2026-11-01T09:30:00Z", "2026-11-01", datetime(2026, 11, 1, 9, 30)),
+    ("2026-11-01T08:00:00-0500", "2026-11-01", datetime(2026, 11, 1, 8, 0)),
+    ("2026-11-01T08:00:00+05", "2026-11-01", datetime(2026, 11, 1, 8, 0)),
 ]
 POS_TIMESTAMP_CASES = {v: CASES.add(pos([{"sold_at": v}], partition=p)) for v, p, _ in POS_TIMESTAMPS}
 # online_retail has one timestamp format: the others POS accepts are errors there.
