@@ -11,6 +11,7 @@ as JSON for `make reliability` (retail_assets_tests/reliability/report.py).
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from datetime import date, datetime
@@ -53,7 +54,7 @@ def corpus(tmp_path_factory):
     seen = observe(root.db, root.root)
     seconds = time.perf_counter() - began
     write_result("bad_input_corpus", _summary(seen, runs, seconds))
-    return {"seen": seen, "runs": runs, "requests": tick.run_requests or []}
+    return {"seen": seen, "runs": runs, "requests": tick.run_requests or [], "cursor": json.loads(tick.cursor)}
 
 
 def _balanced(row: dict) -> bool:
@@ -85,6 +86,12 @@ def test_the_drop_is_one_delivery_and_one_quarantine_and_both_succeed(corpus):
     failed = {job: [e.message for e in r.all_events if e.is_failure] for job, r in corpus["runs"].items()
               if not r.success}
     assert failed == {}, "no bad file fails a run"
+    checks = [c for r in corpus["runs"].values() for c in r.get_asset_check_evaluations()]
+    failing = sorted({(c.asset_key.to_user_string(), c.check_name) for c in checks if not c.passed})
+    # landing_files_accepted (WARN) is red because files were rejected: that is what it is for.
+    assert [f for f in failing if f[1] != "landing_files_accepted"] == [], \
+        "silver's contract and the bronze balance hold for every entity"
+    assert ("bronze/sales_lines", "landing_files_accepted") in failing
 
 
 def test_every_file_has_one_audit_row_and_its_accounting_holds(corpus):
@@ -123,6 +130,9 @@ def test_the_landing_zone_keeps_only_what_must_wait(corpus):
     seen = corpus["seen"]
     assert seen.landing == sorted(c.landed_name for c in CASES if c.expect == "left_in_landing"), \
         "one bad file never holds back the others"
+    waiting = [c.landed_name for c in CASES if c.expect == "left_in_landing"]
+    assert not any(identity.split("@")[0] in waiting for identity in corpus["cursor"]), \
+        "files left in landing are not in the sensor's cursor: the next tick looks at them again"
 
 
 def _case_id(case: Case) -> str:
