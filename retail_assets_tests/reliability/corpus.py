@@ -13,6 +13,7 @@ import duckdb
 import yaml
 
 from retail_assets.entities import ENTITIES
+from retail_assets.landing.file_store import safe_name
 from retail_assets.landing.limits import display_name
 from retail_assets.landing.profiles import UnmatchedFile, match_file
 from retail_assets_tests.fixtures.bad_inputs.generate import GENERATORS
@@ -98,8 +99,6 @@ class Observed:
 
     def stored_rejected(self, name: str) -> list[str]:
         """Files in rejected/ stored for this landed name (`<stamp>_<safe name>`)."""
-        from retail_assets.landing.file_store import safe_name
-
         return [n for n in self.rejected_files if n.split("_", 1)[1] == safe_name(name)]
 
 

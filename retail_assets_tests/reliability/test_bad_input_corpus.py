@@ -21,6 +21,8 @@ from dagster import DagsterInstance, build_sensor_context, materialize
 
 from retail_assets.definitions import build_definitions
 from retail_assets.entities import ENTITIES
+from retail_assets.landing.file_store import safe_name
+from retail_assets.landing.limits import display_name
 from retail_assets.landing.sensor import landing_file_sensor
 from retail_assets_tests.conftest import DataRoot
 from retail_assets_tests.reliability.corpus import KINDS, Case, drop, load_cases, observe
@@ -101,7 +103,6 @@ def test_every_file_has_one_audit_row_and_its_accounting_holds(corpus):
     assert [a for a in seen.audit if a["status"] not in {"loaded", "rejected", "duplicate_file"}] == [], \
         "no file is left half-way (audit 'bronze': read, never judged by silver)"
     expected = sorted(c.landed_name for c in CASES if c.expect != "left_in_landing")
-    from retail_assets.landing.limits import display_name
     assert sorted(a["file"] for a in seen.audit) == sorted(display_name(n) for n in expected)
 
 
@@ -160,7 +161,7 @@ def test_case(corpus, case: Case):
     if case.reason:
         assert case.reason in (audit["reason"] or "")
     assert seen.stored_rejected(case.landed_name) == []
-    assert any(n.endswith(case.landed_name.replace(" ", "_")) for n in seen.archived), "loaded files are archived"
+    assert f"{audit['sha256'][:12]}_{safe_name(case.landed_name)}" in seen.archived, "loaded files are archived"
     rejected = [r for r in seen.rejected_rows if r["file_sha256"] == audit["sha256"]]
     assert len(rejected) == case.rows_rejected
     for message in case.dq_errors:
