@@ -98,8 +98,10 @@ class Observed:
         return {"rejected": "file_rejected", "duplicate_file": "duplicate_file"}.get(row["status"], row["status"])
 
     def stored_rejected(self, name: str) -> list[str]:
-        """Files in rejected/ stored for this landed name (`<stamp>_<safe name>`)."""
-        return [n for n in self.rejected_files if n.split("_", 1)[1] == safe_name(name)]
+        """Files in rejected/ stored for this landed name: `<stamp>_<safe name>`, and, since safe names of
+        different files can be alike ('pos sales.csv', 'pos_sales.csv'), a reason that starts with its name."""
+        return [n for n, reason in self.rejected_files.items()
+                if n.split("_", 1)[1] == safe_name(name) and reason.startswith(repr(display_name(name)))]
 
 
 def observe(db: Path, root: Path) -> Observed:
