@@ -16,7 +16,7 @@ define pip_install
 		|| (echo "uv failed: installing with pip" >&2 && $(1)/bin/pip install --quiet $(2))
 endef
 
-.PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean
+.PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean reliability
 
 install: $(VENV)/.installed $(MANIFEST)
 
@@ -106,6 +106,16 @@ demo-real: install dagster-home
 # Whatever is in the landing zone now, processed exactly as the sensor would.
 ingest: install dagster-home
 	$(BIN)/python -m retail_assets.ingest
+
+# The reliability suite (retail_assets_tests/reliability/): every part writes a JSON summary into
+# RELIABILITY_RESULTS, and report.py prints them as one table (cases, outcomes, rows in and accounted
+# for, nothing lost). Its fast part also runs in make test, as ordinary tests.
+RELIABILITY_RESULTS := tmp/reliability
+reliability: install
+	rm -rf $(RELIABILITY_RESULTS) && mkdir -p $(RELIABILITY_RESULTS)
+	RETAIL_RELIABILITY_RESULTS=$(CURDIR)/$(RELIABILITY_RESULTS) $(BIN)/pytest retail_assets_tests/reliability \
+		--basetemp=tmp/pytest-reliability -p no:cacheprovider --tb=short -q -rs; status=$$?; \
+	$(BIN)/python -m retail_assets_tests.reliability.report $(RELIABILITY_RESULTS) && exit $$status
 
 # Medians of repeated runs; performance claims in notes come from here, never from tests.
 bench: install

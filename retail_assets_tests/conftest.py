@@ -73,7 +73,7 @@ def online_retail() -> Path:
 # collected last would run alone at the end while the other worker idles.
 LONGEST_FIRST = ("ui/", "gold/test_gold_materialize.py", "gold/test_concurrent_backfills.py", "reports/",
                  "real_data/", "portal/test_portal_api.py", "portal/test_portal_browser.py", "observability/",
-                 "ingestion/", "bronze/test_streamed_memory.py", "bronze/test_streamed_loads.py")
+                 "ingestion/", "reliability/", "bronze/test_streamed_memory.py", "bronze/test_streamed_loads.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from retail_assets.bronze.readers import FileRejected, read_source, to_bronze_columns
+from retail_assets.bronze.readers import FileRejected, decode_text, read_source, to_bronze_columns
 from retail_assets.entities import ENTITIES
 from retail_assets.landing.limits import cell_problem, rows_problem
 from retail_assets.landing.profiles import SourceProfile
@@ -103,10 +103,9 @@ def _csv_strings(content: bytes, profile: SourceProfile) -> pa.Table | None:
     """Every column as strings exactly as they arrived ('' stays '', 'NA' stays 'NA'), or None
     where the pandas reader must decide (it also words every rejection)."""
     try:
-        text = content.decode(profile.encoding)
-    except UnicodeDecodeError:
-        return None
-    text = text.removeprefix("\ufeff")  # pandas drops a BOM too: it must not stick to the first name
+        text = decode_text(content, profile)  # without its BOM: it must not stick to the first name
+    except (UnicodeDecodeError, FileRejected):
+        return None  # the pandas path words the rejection
     if not text.strip():
         return None
     try:

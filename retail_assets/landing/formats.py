@@ -14,6 +14,11 @@ import re
 WHITESPACE = r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 
 
+# %z: a UTC offset as strptime takes it ('Z', '+01:00', '+0100', '+01'). It is matched and not applied: a
+# sale's time is the store's wall clock (its sale date is the store's day), which is the time as written.
+UTC_OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
+
+
 class UnsupportedFormat(ValueError):
     """A strptime format silver cannot express; str() says which part."""
 
@@ -24,7 +29,8 @@ def format_regex(fmt: str) -> tuple[str, list[str]]:
     Mirrors pandas.to_datetime(format=...): %Y takes 4 digits, the other fields 1-2
     (range-checked later), a space takes any run of whitespace. Formats pandas parses
     by its ISO path ('%Y-%m-%d %H:%M:%S' and its prefixes) accept 't' for 'T'; the
-    others go through strptime, which also allows a space-padded day and ignores case.
+    others go through strptime, which also allows a space-padded day and ignores case. %z (an offset)
+    is matched but not captured: the directives returned are the fields silver builds the time from.
     (Not mirrored: strptime's `\\d` also takes non-ASCII digits, e.g. Arabic-Indic.)
     """
     iso = "%Y-%m-%d %H:%M:%S".startswith(fmt) or "%Y-%m-%dT%H:%M:%S".startswith(fmt)
@@ -32,11 +38,14 @@ def format_regex(fmt: str) -> tuple[str, list[str]]:
               "H": r"(\d{1,2})", "M": r"(\d{1,2})", "S": r"(\d{1,2})"}
     pattern, groups, i = "", [], 0
     while i < len(fmt):
-        if fmt[i] == "%":
+        if fmt[i : i + 2] == "%z" and UTC_OFFSET not in pattern:
+            pattern += UTC_OFFSET  # matched, not captured: silver keeps the time as written
+            i += 2
+        elif fmt[i] == "%":
             directive = fmt[i + 1 : i + 2]
             if directive not in fields or directive in groups:
                 raise UnsupportedFormat(f"strptime directive %{directive} in {fmt!r} is not supported "
-                                        f"(supported: %Y %m %d %H %M %S, each once)")
+                                        f"(supported: %Y %m %d %H %M %S %z, each once)")
             pattern += fields[directive]
             groups.append(directive)
             i += 2

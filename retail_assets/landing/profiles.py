@@ -6,6 +6,7 @@ writing Python. See `landing/profiles/README.md` for every field.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +32,8 @@ class SourceProfile:
     columns: dict[str, str]  # canonical column -> source column (dotted path for nested JSON)
     description: str = ""
     encoding: str = "utf-8"
+    # Tried in order when the bytes are not text in `encoding` (utf-16 only after its byte-order mark).
+    fallback_encodings: tuple[str, ...] = ()
     delimiter: str = ","
     decimal: str = "."
     sheet: str | None = None
@@ -80,6 +83,12 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
             format_regex(fmt)
         except UnsupportedFormat as exc:
             raise ProfileError(f"{origin}: {exc}") from None
+    fallback_encodings = tuple(str(e) for e in raw.get("fallback_encodings") or ())
+    for name in (raw.get("encoding", "utf-8"), *fallback_encodings):
+        try:
+            codecs.lookup(name)
+        except LookupError:
+            raise ProfileError(f"{origin}: unknown encoding {name!r}") from None
     try:
         limits = parse_limits(raw.get("limits"))
     except (TypeError, ValueError) as exc:
@@ -92,6 +101,7 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
         columns=columns,
         description=raw.get("description", ""),
         encoding=raw.get("encoding", "utf-8"),
+        fallback_encodings=fallback_encodings,
         delimiter=raw.get("delimiter", ","),
         decimal=raw.get("decimal", "."),
         sheet=raw.get("sheet"),

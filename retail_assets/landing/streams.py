@@ -61,11 +61,16 @@ class MeteredReader:
 
 
 def decoded_chunks(reader: MeteredReader, encoding: str) -> Iterator[str]:
-    """The stream's text, a chunk at a time; UnicodeDecodeError where decoding the whole would fail."""
+    """The stream's text without its byte-order mark, a chunk at a time; UnicodeDecodeError where decoding
+    the whole would fail."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    first = True
     while chunk := reader.read(CHUNK_BYTES):
         if text := decoder.decode(chunk):
-            yield text
+            if first:  # a byte-order mark is never content (the whole-file reader drops it too)
+                first, text = False, text.removeprefix("\ufeff")
+            if text:
+                yield text
     if text := decoder.decode(b"", final=True):
         yield text
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from retail_assets.bronze.arrow_rows import FileRejected, bronze_table
+from retail_assets.bronze.readers import decode_text
+from retail_assets.landing.file_kinds import FORMAT_WORDS, SNIFF_BYTES, what_it_is
 from retail_assets.landing.limits import display_name, human_bytes, name_problem, size_problem, xlsx_problem
 from retail_assets.landing.profiles import SourceProfile, UnmatchedFile, match_file
 from retail_assets.portal.naming import canonical_name, client_file_name, name_example
@@ -35,32 +37,9 @@ class Refused:
     reason: str
 
 
-# What a file's first bytes say it is, when it is not text (the common mistakes of a person saving an export).
-_SIGNATURES = (
-    (b"PK\x03\x04", "an Excel workbook or another zip file"),
-    (b"PK\x05\x06", "an empty zip file"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 workbook (.xls)"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-)
-_SNIFF_BYTES = 64 * 1024
-_FORMAT_WORDS = {"csv": "CSV text", "json": "JSON", "ndjson": "NDJSON (one JSON record per line)",
-                 "xlsx": "an Excel workbook (.xlsx)"}
-
-
-def what_it_is(content: bytes) -> str | None:
-    """'a PDF document' (or another kind of binary file) from the first bytes; None for what may be text."""
-    for signature, kind in _SIGNATURES:
-        if content.startswith(signature):
-            return kind
-    return "a binary file" if b"\0" in content[:_SNIFF_BYTES] else None
-
-
 def text_problem(content: bytes, profile: SourceProfile) -> str | None:
     """Why this is not text of the profile's format in its encoding, if it is not."""
-    expected = _FORMAT_WORDS[profile.format]
+    expected = FORMAT_WORDS[profile.format]
     if kind := what_it_is(content):
         return f"this is {kind}, not {expected}: save or export it as {expected}"
     decoder = codecs.getincrementaldecoder(profile.encoding)("strict")
@@ -69,14 +48,26 @@ def text_problem(content: bytes, profile: SourceProfile) -> str | None:
         for at in range(0, len(content), step):  # in slices: a large file is never held twice as text
             decoder.decode(content[at:at + step], final=at + step >= len(content))
     except UnicodeDecodeError as exc:
-        return (f"this is not {expected} in {profile.encoding} (byte {at + exc.start + 1} cannot be read): "
-                f"save it again as {expected}, {profile.encoding} encoding")
-    head = content[:_SNIFF_BYTES].decode(profile.encoding, "ignore").lstrip("\ufeff \t\r\n")
+        if not _in_a_fallback_encoding(content, profile):
+            return (f"this is not {expected} in {profile.encoding} (byte {at + exc.start + 1} cannot be read): "
+                    f"save it again as {expected}, {profile.encoding} encoding")
+    head = content[:SNIFF_BYTES].decode(profile.encoding, "ignore").lstrip("\ufeff \t\r\n")
     if profile.format == "json" and not head.startswith("["):
         return "this is not a JSON list of records: the file must start with ["
     if profile.format == "ndjson" and head and not head.startswith("{"):
         return "this is not NDJSON: every line must be one JSON record starting with {"
     return None
+
+
+def _in_a_fallback_encoding(content: bytes, profile: SourceProfile) -> bool:
+    """True if bronze reads the bytes in one of the profile's fallback encodings (windows-1252, UTF-16)."""
+    if not profile.fallback_encodings:
+        return False
+    try:
+        decode_text(content, profile)
+    except (UnicodeDecodeError, FileRejected):
+        return False
+    return True
 
 
 def workbook_problem(content: bytes, profile: SourceProfile) -> str | None:

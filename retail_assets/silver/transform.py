@@ -178,11 +178,17 @@ _CURRENCY_SYMBOLS = r"[£$€¥]|GBP|USD|EUR"
 
 
 def _decimal_text(text: ir.StringValue, decimal_mark: str) -> ir.StringValue:
-    """Currency symbols and thousands separators removed ('£1,234.50' -> '1234.50')."""
+    """Currency symbols and thousands separators removed ('£1,234.50' -> '1234.50').
+
+    A separator counts as one only between groups of three digits: '2,50' in a decimal-point
+    profile is NULL (an error), never 250, and so is '2.50' in a decimal-comma profile.
+    """
     plain = text.re_replace(_CURRENCY_SYMBOLS, "").replace(" ", "")
-    if decimal_mark == ",":
-        return plain.replace(".", "").replace(",", ".")
-    return plain.replace(",", "")
+    sep, mark = (".", ",") if decimal_mark == "," else (",", ".")
+    grouped = plain.re_search(f"^[+-]?[0-9]{{1,3}}(?:{re.escape(sep)}[0-9]{{3}})+(?:{re.escape(mark)}[0-9]*)?$")
+    digits = plain.replace(sep, "")
+    number = digits.replace(",", ".") if decimal_mark == "," else digits
+    return ibis.ifelse(plain.contains(sep) & ~grouped, ibis.null(dt.string), number)
 
 
 # pandas holds timestamps as int64 nanoseconds: anything outside this range is NaT there,

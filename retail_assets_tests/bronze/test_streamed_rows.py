@@ -134,7 +134,7 @@ LINE = ('{{"transaction_id": "W{i}", "line_number": {i}, "sold_at": "2026-11-01 
     _ndjson(LINE.format(i=1), LINE.format(i=2), end="\r\n"),
     _ndjson(LINE.format(i=1)).rstrip(b"\n"),  # no final line end
     _ndjson(LINE.format(i=1), LINE.format(i=2).replace("Tea", "Tea\u2028Mug")),  # splitlines ends line 2 there
-    "\ufeff".encode() + _ndjson(LINE.format(i=1)),  # the whole-file reader keeps the BOM: line 1 is not JSON
+    "\ufeff".encode() + _ndjson(LINE.format(i=1)),  # a BOM is not content: both readers drop it
     _ndjson(LINE.format(i=1), '{"transaction_id": "W'),
     _ndjson(LINE.format(i=1), "[1, 2]"),
 ], ids=["nested_nulls_blank_lines", "crlf", "no_final_line_end", "u2028_in_a_value", "bom", "truncated_line",

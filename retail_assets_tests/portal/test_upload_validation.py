@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from retail_assets.landing.file_kinds import what_it_is
 from retail_assets.landing.limits import FileLimits
 from retail_assets.landing.profiles import PROFILES_DIR, load_profiles, parse_profile, profile_by_name
 from retail_assets.portal.naming import canonical_name, client_file_name, kept_original, name_example
-from retail_assets.portal.validation import Accepted, Refused, check_upload, what_it_is
+from retail_assets.portal.validation import Accepted, Refused, check_upload
 from retail_assets.synthetic.generate import generate
 
 PROFILES = load_profiles()
@@ -82,8 +83,16 @@ def test_binary_files_named_as_csv_are_refused_with_what_they_are(generated):
 
 def test_text_in_the_wrong_encoding_is_refused_with_the_byte():
     content = CSV_OK.replace(b"High Street", "Hôtel".encode("latin-1"))
-    reason = refused("stores_2024-03-01.csv", content)
+    strict = with_profile("synthetic_stores", fallback_encodings=())
+    reason = refused("stores_2024-03-01.csv", content, profiles=strict)
     assert "not CSV text in utf-8" in reason and f"byte {content.index(0xF4) + 1} cannot be read" in reason
+
+
+@pytest.mark.parametrize("encoding", ["windows-1252", "utf-16"])
+def test_text_in_a_fallback_encoding_of_its_profile_is_accepted(encoding):
+    """What bronze reads (the profile's fallback_encodings), the portal accepts: Excel's CSV on Windows."""
+    content = CSV_OK.decode().replace("High Street", "Hôtel de Ville").encode(encoding)
+    assert isinstance(check("stores_2024-03-01.csv", content), Accepted)
 
 
 def test_csv_with_other_columns_is_refused_with_the_readers_reason():

@@ -208,6 +208,9 @@ UNPARSEABLE = [
     ("unit_price", "abc", "unit_price 'abc' is not a valid decimal"),
     ("unit_price", "1.2.3", "unit_price '1.2.3' is not a valid decimal"),
     ("unit_price", "£", "unit_price '£' is not a valid decimal"),
+    # A comma is a thousands separator only before groups of three digits: '2,50' is not 250.
+    ("unit_price", "2,50", "unit_price '2,50' is not a valid decimal"),
+    ("unit_price", "1,2345.00", "unit_price '1,2345.00' is not a valid decimal"),
     ("discount", "abc", "discount 'abc' is not a valid discount"),
     ("discount", "150", "discount '150' is not a valid discount"),
     ("discount", "150%", "discount '150%' is not a valid discount"),
@@ -219,6 +222,8 @@ UNPARSEABLE = [
     ("sold_at", "31/02/2026 10:00", "sold_at '31/02/2026 10:00' is not a valid timestamp"),
     ("sold_at", "2026/11/01 10:00", "sold_at '2026/11/01 10:00' is not a valid timestamp"),
     ("sold_at", "2026-11-01", "sold_at '2026-11-01' is not a valid timestamp"),
+    ("sold_at", "2026-11-01T10:00:00+1", "sold_at '2026-11-01T10:00:00+1' is not a valid timestamp"),
+    ("sold_at", "2026-11-01T10:00:00 CET", "sold_at '2026-11-01T10:00:00 CET' is not a valid timestamp"),
 ]
 UNPARSEABLE_CASES = {(c, v): CASES.add(pos([{c: v}])) for c, v, _ in UNPARSEABLE}
 
@@ -252,6 +257,10 @@ PRICE_CASES = {v: CASES.add(pos([{"unit_price": v}])) for v, _ in PRICES}
 NEGATIVE_CURRENCY_PRICE = CASES.add(pos([{"unit_price": "-£3.20"}]))
 COMMA_PRICES = [("1.234,50", 1234.5), ("€12,50", 12.5), ("3", 3.0), ("1.000.000,01", 1000000.01)]
 COMMA_PRICE_CASES = {v: CASES.add(pos([{"unit_price": v}], profile="test_pos_decimal_comma")) for v, _ in COMMA_PRICES}
+# ...and in a decimal-comma profile a dot is one only before groups of three: '2.50' is neither 250 nor a guess.
+COMMA_PROFILE_UNPARSEABLE = ["2.50", "1.2345,00"]
+COMMA_PROFILE_UNPARSEABLE_CASES = {v: CASES.add(pos([{"unit_price": v}], profile="test_pos_decimal_comma"))
+                                   for v in COMMA_PROFILE_UNPARSEABLE}
 
 
 @pytest.mark.parametrize("value, parsed", PRICES)
@@ -272,6 +281,11 @@ def test_prices_of_a_decimal_comma_profile(value, parsed):
     assert res.clean[0]["unit_price"] == pytest.approx(parsed)
 
 
+@pytest.mark.parametrize("value", COMMA_PROFILE_UNPARSEABLE)
+def test_a_decimal_comma_profile_does_not_read_a_lone_dot_as_thousands(value):
+    assert_rejected_once(result(COMMA_PROFILE_UNPARSEABLE_CASES[value]), f"unit_price '{value}' is not a valid decimal")
+
+
 # --- timestamps: the profile's formats, in order -------------------------------------------
 
 POS_TIMESTAMPS = [
@@ -279,6 +293,12 @@ POS_TIMESTAMPS = [
     ("2026-11-01T11:30:00", "2026-11-01", datetime(2026, 11, 1, 11, 30)),
     ("01/11/2026 12:15", "2026-11-01", datetime(2026, 11, 1, 12, 15)),  # day-first: 1 November, never 11 January
     ("13/01/2026 09:05", "2026-01-13", datetime(2026, 1, 13, 9, 5)),
+    # ISO 8601 with a UTC offset: the time as the store's clock wrote it, the offset not applied
+    # (00:30+01:00 is a sale of 1 November in that store, though it was 31 October in UTC).
+    ("2026-11-01T00:30:00+01:00", "2026-11-01", datetime(2026, 11, 1, 0, 30)),
+    ("2026-11-01T09:30:00Z", "2026-11-01", datetime(2026, 11, 1, 9, 30)),
+    ("2026-11-01T08:00:00-0500", "2026-11-01", datetime(2026, 11, 1, 8, 0)),
+    ("2026-11-01T08:00:00+05", "2026-11-01", datetime(2026, 11, 1, 8, 0)),
 ]
 POS_TIMESTAMP_CASES = {v: CASES.add(pos([{"sold_at": v}], partition=p)) for v, p, _ in POS_TIMESTAMPS}
 # online_retail has one timestamp format: the others POS accepts are errors there.

@@ -84,8 +84,18 @@ def test_bom_and_other_delimiter_read_the_same():
 
 
 def test_duplicate_and_blank_header_names_are_left_to_pandas():
-    content = (POS_HEADER + ",channel,\n" + "T1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store,web,x\n").encode()
+    content = (POS_HEADER + ",note,note,\n" + "T1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store,a,b,x\n").encode()
     _assert_same(content, POS)
+
+
+def test_a_mapped_column_named_twice_rejects_the_file_on_both_paths():
+    """Two `channel` columns: pandas took the first and renamed the second `channel.1`, silently."""
+    content = (POS_HEADER + ",channel\n" + "T1,1,2026-11-01 10:00:00,S1,,E1,P1,1,2.0,0,card,store,web\n").encode()
+    message = "'channel' appears 2 times in the header: which one to load is unknown"
+    with pytest.raises(FileRejected, match=message):
+        bronze_table(content, POS, "f.csv", "sha", "2026-11-01", AT)
+    with pytest.raises(FileRejected, match=message):
+        arrow_rows._canonical_from_pandas(content, POS)
 
 
 def test_a_quoted_crlf_split_between_two_blocks_keeps_its_newline(monkeypatch):
@@ -118,10 +128,11 @@ def test_what_the_csv_module_refuses_is_judged_by_pandas_not_raised():
     ((POS_HEADER.replace(",quantity", "") + "\nT1\n").encode(), r"missing columns \['quantity'\]"),
 ], ids=["empty", "ragged", "not_utf8", "missing_column"])
 def test_bad_files_are_rejected_with_the_pandas_reasons(content: bytes, reason: str):
+    strict = dataclasses.replace(POS, fallback_encodings=())  # the latin-1 file is otherwise read as windows-1252
     with pytest.raises(FileRejected, match=reason) as fast:
-        _both(content, POS)
+        _both(content, strict)
     with pytest.raises(FileRejected) as reference:
-        arrow_rows._canonical_from_pandas(content, POS)
+        arrow_rows._canonical_from_pandas(content, strict)
     assert str(fast.value) == str(reference.value)
 
 

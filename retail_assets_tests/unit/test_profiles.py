@@ -254,3 +254,10 @@ def test_parse_profile_rejects_a_format_silver_cannot_parse(key, fmt, reason):
     """Checked when the profile loads (with its file name), never mid-run in silver."""
     with pytest.raises(ProfileError, match=f"my.yaml: .*{reason}"):
         parse_profile(doc(**{key: [fmt]}), origin="my.yaml")
+
+
+def test_parse_profile_rejects_an_unknown_fallback_encoding():
+    raw = {"name": "x", "entity": "stores", "match": r"s_(?P<date>\d{4}-\d{2}-\d{2})\.csv", "format": "csv",
+           "columns": {"store_id": "id", "store_name": "n", "country": "c"}, "fallback_encodings": ["klingon"]}
+    with pytest.raises(ProfileError, match="unknown encoding 'klingon'"):
+        parse_profile(raw)

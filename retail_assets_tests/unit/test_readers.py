@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -169,9 +170,9 @@ def test_header_only_is_a_day_without_activity(profile, content):
 
 
 def test_invalid_utf8_rejected_with_position():
-    content = b"transaction_id,store_id\nT1,Z\xfcrich\n"  # latin-1 bytes in a utf-8 profile
+    content = b"transaction_id,store_id\nT1,Z\xfcrich\n"  # latin-1 bytes in a utf-8 profile without fallbacks
     with pytest.raises(FileRejected, match=r"not valid utf-8 text: .* at byte 28"):
-        read_source(content, POS)
+        read_source(content, dataclasses.replace(POS, fallback_encodings=()))
 
 
 def test_truncated_ndjson_line_rejected_with_line_number():
@@ -230,3 +231,65 @@ def test_to_bronze_columns_rejects_missing_mapped_columns_naming_them():
     assert "['quantity', 'unit_price']" in message
     assert "synthetic_pos_sales" in message
     assert "transaction_id" in message  # shows what the file does have
+
+
+# --- reasons a person can act on, and byte-order marks -----------------------------------------
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x9c\xff", "this is an Excel workbook or another zip file, not CSV text"),
+    (b"%PDF-1.7\n\xe2\xe3\xcf\xd3", "this is a PDF document, not CSV text"),
+    (b"ab\x00\xff\x10\x00", "this is a binary file, not CSV text"),
+    ((POS_HEADER + "\nT1,Ren\u00e9").encode()[:-1], "the file ends in the middle of a character (its last 1 bytes"),
+], ids=["zip", "pdf", "binary", "cut_in_a_character"])
+def test_what_is_not_text_is_named_not_reported_as_a_bad_byte(content, reason):
+    with pytest.raises(FileRejected, match=re.escape(reason)):
+        read_source(content, POS)
+
+
+def test_a_csv_named_xlsx_is_named_so():
+    with pytest.raises(FileRejected, match=re.escape("this is text or another kind of file, not an Excel workbook")):
+        read_source(b"customer_id,email\nC1,a@b.c\n", CUSTOMERS)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_a_header_split_by_another_delimiter_says_which(delimiter):
+    content = (POS_HEADER.replace(",", delimiter) + "\n" + "T1" + delimiter + "1\n").encode()
+    with pytest.raises(FileRejected, match=re.escape(f"the header is separated by {delimiter!r}, not ','")):
+        to_bronze_columns(read_source(content, POS), POS)
+
+
+@pytest.mark.parametrize("profile, content", [
+    (PRODUCTS, '\ufeff[{"product_id": "P1", "product_name": "Cr\u00e8me"}]'.encode()),
+    (ONLINE, '\ufeff{"transaction_id": "W1", "product": {"id": "P1"}}\n'.encode()),
+], ids=["json", "ndjson"])
+def test_a_utf8_byte_order_mark_is_not_content(profile, content):
+    """Windows tools (PowerShell 5's Out-File, Notepad) write one; JSON parsers refused the first character."""
+    [row] = records(read_source(content, profile))
+    assert row.get("product_id", row.get("product.id")) == "P1"
+
+
+# --- fallback encodings: the profile says which ------------------------------------------------
+
+EMPLOYEES = profile_by_name("synthetic_employees")
+EMPLOYEES_CSV = "employee_id,first_name,last_name,store_id,role,hired_on,hourly_rate\nE1,Jérôme,Dupré – €,S1,,,\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "windows-1252", "utf-16", "utf-16-be"])
+def test_a_profile_reads_its_fallback_encodings(encoding):
+    content = EMPLOYEES_CSV.encode(encoding) if encoding != "utf-16-be" else b"\xfe\xff" + EMPLOYEES_CSV.encode(encoding)
+    [row] = records(to_bronze_columns(read_source(content, EMPLOYEES), EMPLOYEES))
+    assert (row["first_name"], row["last_name"]) == ("Jérôme", "Dupré – €")
+
+
+def test_utf16_without_its_byte_order_mark_is_not_guessed():
+    content = EMPLOYEES_CSV.encode("utf-16-le")  # no BOM: windows-1252 reads it, NULs and all -> binary
+    with pytest.raises(FileRejected, match="this is a binary file, not CSV text"):
+        read_source(content, EMPLOYEES)
+
+
+def test_without_fallbacks_only_the_profile_encoding_is_read():
+    strict = dataclasses.replace(EMPLOYEES, fallback_encodings=())
+    content = EMPLOYEES_CSV.encode("windows-1252")
+    with pytest.raises(FileRejected, match=rf"^not valid utf-8 text: invalid continuation byte at byte {content.index(0xE9)}$"):
+        read_source(content, strict)
