@@ -169,11 +169,15 @@ def _records_frame(records: list[dict]) -> pd.DataFrame:
 def flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
     flat: dict[str, str | None] = {}
     for key, value in record.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, prefix=f"{name}."))
+        kind = type(value)  # exact types first: the per-value hot path of a big NDJSON file
+        if kind is str:
+            flat[prefix + key if prefix else key] = value
+        elif kind is int:
+            flat[prefix + key if prefix else key] = str(value)
+        elif kind is dict and value:
+            flat.update(flatten(value, prefix=f"{prefix}{key}."))
         else:
-            flat[name] = _as_text(value)
+            flat[prefix + key if prefix else key] = _as_text(value)
     return flat
 
 
