@@ -531,22 +531,20 @@ def _deduplicate(valid: ir.Table, entity: Entity, keys_elsewhere: ir.Table | Non
     deliveries the latest wins per business key. A row whose key silver already holds
     in another partition is a re-delivery.
 
-    The windows run on a narrow projection (content, keys and delivery order; not the raw
-    strings, revenue, flags, ...) and their flags join back on the delivery order, which
-    identifies a bronze row: every window sorts whole rows, and half of a row's width was
-    carried through three sorts for nothing (a year of lines: ~2 s -> ~1 s).
+    The flags are computed on a narrow projection (content, keys and delivery order; not the raw
+    strings, revenue, flags, ...) and join back on the delivery order, which identifies a bronze
+    row. Window functions run only on the rows that need one: rows without line numbers (repeats,
+    numbering) and rows whose business key occurs more than once (latest wins). Everything else
+    goes through aggregates and joins, which DuckDB spills to disk: a window over every row of a
+    10M-line day ran out of a 2 GB memory limit.
     """
     content = [c for c in entity.column_names if c != "line_number"] + ["file_sha256", "_derive_line_number"]
     narrow_columns = list(dict.fromkeys([*DELIVERY_ORDER, *content, *entity.business_key]))
     narrow = valid.select(*narrow_columns)
-    order = [narrow[c] for c in DELIVERY_ORDER]
-    first = ibis.row_number().over(group_by=content, order_by=order)
-    marked = narrow.mutate(_repeat=narrow._derive_line_number & (first > 0))
-
+    marked = _mark_repeats(narrow, content)
     numbered = _number_lines(marked) if "line_number" in entity.column_names else marked
-    live_key = [*entity.business_key, "_repeat"]  # repeats neither win nor lose
-    later = ibis.row_number().over(group_by=live_key, order_by=[ibis.desc(numbered[c]) for c in DELIVERY_ORDER])
-    numbered = numbered.mutate(_older_version=~numbered._repeat & (later > 0))
+    # Business-key columns are required (entities.py), so plain equality joins on them are exact.
+    numbered = _mark_older_versions(numbered, [*entity.business_key, "_repeat"])  # repeats neither win nor lose
 
     flagged = _mark_redeliveries(numbered, entity, keys_elsewhere)
     derived = ["line_number"] if "line_number" in entity.column_names else []
@@ -556,12 +554,31 @@ def _deduplicate(valid: ir.Table, entity: Entity, keys_elsewhere: ir.Table | Non
     return joined.select(*[joined[c] if c not in derived else flags[c] for c in valid.columns], "_duplicate")
 
 
+def _mark_repeats(t: ir.Table, content: list[str]) -> ir.Table:
+    """_repeat: a row without a line number whose whole content came earlier in the same file."""
+    derive = t.filter(t._derive_line_number)
+    first = ibis.row_number().over(group_by=content, order_by=[derive[c] for c in DELIVERY_ORDER])
+    given = t.filter(~t._derive_line_number)
+    return derive.mutate(_repeat=first > 0).union(given.mutate(_repeat=ibis.literal(False)))
+
+
 def _number_lines(t: ir.Table) -> ir.Table:
     """Line numbers of sources without them: 1, 2, ... per file and transaction, after repeats."""
     numbering = t._derive_line_number & ~t._repeat
-    position = ibis.row_number().over(group_by=[t.file_sha256, t.transaction_id, numbering],
-                                      order_by=[t[c] for c in DELIVERY_ORDER]) + 1
-    return t.mutate(line_number=ibis.ifelse(numbering, position, t.line_number))
+    todo, rest = t.filter(numbering), t.filter(~numbering)
+    position = ibis.row_number().over(group_by=[todo.file_sha256, todo.transaction_id],
+                                      order_by=[todo[c] for c in DELIVERY_ORDER]) + 1
+    return todo.mutate(line_number=position.cast(t.line_number.type())).union(rest)
+
+
+def _mark_older_versions(t: ir.Table, key: list[str]) -> ir.Table:
+    """_older_version: a later delivery holds the same key (latest wins); ordered only where a key repeats."""
+    counted = t.group_by(key).aggregate(_versions=ibis._.count())
+    contested_keys = counted.filter(counted._versions > 1).drop("_versions")
+    contested = t.semi_join(contested_keys, key)
+    later = ibis.row_number().over(group_by=key, order_by=[ibis.desc(contested[c]) for c in DELIVERY_ORDER])
+    return contested.mutate(_older_version=~contested._repeat & (later > 0)).union(
+        t.anti_join(contested_keys, key).mutate(_older_version=ibis.literal(False)))
 
 
 def _mark_redeliveries(t: ir.Table, entity: Entity, keys_elsewhere: ir.Table | None) -> ir.Table:

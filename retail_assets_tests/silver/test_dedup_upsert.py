@@ -334,3 +334,14 @@ def test_guest_checkout_is_loaded_with_is_guest(source):
 
 def test_known_customer_is_not_a_guest():
     assert result(KNOWN_CUSTOMER).column("is_guest") == [False]
+
+
+def test_every_business_key_column_is_required_as_dedup_joins_on_it_with_plain_equality():
+    """silver/transform.py `_mark_older_versions` finds keys held by several deliveries with an aggregate and
+    joins back on the key: a NULL key would never match itself there (a window would have grouped NULLs).
+    Required columns never reach the valid rows NULL, so the registry must keep every key column required."""
+    from retail_assets.entities import ENTITIES
+
+    optional = {name: [k for k in e.business_key if not next(c for c in e.columns if c.name == k).required]
+                for name, e in ENTITIES.items()}
+    assert {name: keys for name, keys in optional.items() if keys} == {}
