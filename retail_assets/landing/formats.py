@@ -61,3 +61,30 @@ def format_regex(fmt: str) -> tuple[str, list[str]]:
     if "Y" not in groups:
         raise UnsupportedFormat(f"date/time format {fmt!r} has no %Y")
     return ("^" if iso else "(?i)^") + pattern + "$", groups
+
+
+_STRICT_WIDTH = {"Y": 4, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
+
+
+def strict_layout(fmt: str) -> tuple[str, dict[str, tuple[int, int]]] | None:
+    """The format's fixed-width shape ('%Y-%m-%d' -> ^\\d{4}-\\d{2}-\\d{2}$, literals exactly as written) and each
+    field's (start, width) in it; None for a format with %z or another directive.
+
+    Every text of that shape fits format_regex(fmt) too, with the same field values (fields of 1-2 digits take
+    2, whitespace runs take one, case-folding takes the case as written), so silver may read its fields by
+    position and leave the regular expressions to the texts of any other shape.
+    """
+    pattern, fields, position, i = "^", {}, 0, 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1 : i + 2]
+            if directive not in _STRICT_WIDTH or directive in fields:
+                return None
+            width = _STRICT_WIDTH[directive]
+            fields[directive] = (position, width)
+            pattern += rf"[0-9]{{{width}}}"
+            position, i = position + width, i + 2
+        else:
+            pattern += f"\\x{{{ord(fmt[i]):x}}}" if fmt[i].isspace() else re.escape(fmt[i])
+            position, i = position + 1, i + 1
+    return (pattern + "$", fields) if "Y" in fields else None
