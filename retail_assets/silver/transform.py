@@ -342,7 +342,10 @@ def _said(t: ir.Table, mask: ir.BooleanValue, prefix: str, column: str, suffix: 
         # at midnight: clean_batch formats the breaking rows of a profile's batch
         # together, so 'sold_at 2026-11-05 is after ...' appears when all of them are
         # midnights. Reproduced per profile (one union branch = one profile's rows).
-        dates_only = (~mask | (value.time() == ibis.time("00:00:00"))).all().over()
+        # A scalar subquery, not a window over the whole batch: a window with no partition holds every
+        # row of the batch with all its columns (gigabytes at 10M lines); the aggregate reads two columns.
+        dates_only = t.aggregate(_dates_only=(~mask | (value.time() == ibis.time("00:00:00"))).all()) \
+            ._dates_only.as_scalar()
         text = ibis.ifelse(dates_only, value.strftime("%Y-%m-%d"), value.strftime("%Y-%m-%d %H:%M:%S"))
     else:
         text = _number_text(value) if value.type().is_numeric() else value
