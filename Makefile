@@ -44,9 +44,12 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 # one pool slot, dbt subprocesses) spend much of their time waiting on ticks and other
 # processes, and a third worker fills that time. A test file stays on one worker, so a
 # module's shared fixture (a dagster dev server, a built warehouse) is built once.
+# --no-loadscope-reorder: xdist otherwise re-sorts files by their number of tests, which sent the
+# longest single-test files (two CLI backfills, ~3 min) last, to run alone at the end; the order
+# comes from conftest.py's LONGEST_FIRST instead.
 test: test-deps lint
 	mkdir -p tmp
-	$(BIN)/pytest --basetemp=tmp/pytest -n 3 --dist loadfile -rs
+	$(BIN)/pytest --basetemp=tmp/pytest -n 3 --dist loadfile --no-loadscope-reorder -rs
 
 # On a fresh clone both virtualenvs and chromium are installed side by side (-j3): pip is
 # mostly download, unpack and wait, and the two venvs are independent (~40 s less than in turn).
