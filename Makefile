@@ -2,6 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PYTEST ?= $(BIN)/pytest
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.yaml' | grep -v '/target/')
 export RETAIL_DATA_DIR ?= $(CURDIR)/data
@@ -18,7 +19,7 @@ endef
 
 .PHONY: install test test-deps lint demo demo-real ingest dev portal bench browser dagster-home clean reliability
 
-install: $(VENV)/.installed $(MANIFEST)
+install: $(VENV)/.installed $(VENV)/.compiled $(MANIFEST)
 
 # Re-install only when the dependency list changes. Bytecode is compiled at
 # install time: this machine sets PYTHONDONTWRITEBYTECODE, and without .pyc
@@ -30,6 +31,10 @@ export UV_NATIVE_TLS ?= 1
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(call pip_install,$(VENV),-e '.[dev]')
+	touch $@
+
+# Apart from the install, so that make -j (test-deps) compiles while dbt parses the manifest.
+$(VENV)/.compiled: $(VENV)/.installed
 	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib retail_assets > /dev/null || true
 	touch $@
 
@@ -47,9 +52,14 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 # --no-loadscope-reorder: xdist otherwise re-sorts files by their number of tests, which sent the
 # longest single-test files (two CLI backfills, ~3 min) last, to run alone at the end; the order
 # comes from conftest.py's LONGEST_FIRST instead.
-test: test-deps lint
+# make lint runs beside the tests (~20 s of one core) and fails `make test` as before; its output is
+# printed after pytest's.
+test: test-deps
 	mkdir -p tmp
-	$(BIN)/pytest --basetemp=tmp/pytest -n 3 --dist loadfile --no-loadscope-reorder -rs
+	@$(MAKE) --no-print-directory lint > tmp/lint.log 2>&1 & lint=$$!; \
+	$(PYTEST) --basetemp=tmp/pytest -n 3 --dist loadfile --no-loadscope-reorder -rs; status=$$?; \
+	if wait $$lint; then tail -n 2 tmp/lint.log; else cat tmp/lint.log; echo "make lint failed" >&2; exit 1; fi; \
+	exit $$status
 
 # On a fresh clone both virtualenvs and chromium are installed side by side (-j3): pip is
 # mostly download, unpack and wait, and the two venvs are independent (~40 s less than in turn).
