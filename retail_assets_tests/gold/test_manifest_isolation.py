@@ -8,6 +8,7 @@ replaced whole (parse elsewhere, rename).
 
 import hashlib
 import json
+import os
 import shutil
 import threading
 from datetime import date
@@ -25,11 +26,17 @@ def _sha(path) -> str:
 
 
 def _project_with_the_installed_manifest(project):
-    """A copy of the dbt project whose manifest is the one `make install` parsed, newer than every source
-    (copytree keeps the sources' times): a parse fewer per test, seconds each."""
+    """A copy of the dbt project whose manifest is the one `make install` parsed: a parse fewer per test.
+
+    copytree keeps the sources' times; the manifest is dated just after the newest of them rather than
+    "now", so a file a test touches a moment later is newer even on a coarse clock (a copy and a write
+    in the same clock tick got equal times on a busy machine)."""
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
     (project / TARGET_PATH).mkdir(parents=True)
-    return Path(shutil.copy(DBT_PROJECT_DIR / TARGET_PATH / "manifest.json", project / TARGET_PATH / "manifest.json"))
+    manifest = Path(shutil.copy(DBT_PROJECT_DIR / TARGET_PATH / "manifest.json", project / TARGET_PATH))
+    newest = max(p.stat().st_mtime_ns for p in project.rglob("*") if p.is_file() and p != manifest)
+    os.utime(manifest, ns=(newest + 1_000_000, newest + 1_000_000))  # 1 ms: st_mtime is a float
+    return manifest
 
 
 def test_a_run_with_dbt_leaves_the_definitions_manifest_untouched(data_root):
