@@ -30,7 +30,6 @@ from retail_assets.metadata import md_table, preview
 from retail_assets.ml import gold_data, model_registry
 from retail_assets.ml.artifacts import (
     artifact_digests,
-    data_version,
     load_verified,
     model_root,
     other_versions,
@@ -40,7 +39,9 @@ from retail_assets.ml.features import (
     DEFAULT_HORIZON_DAYS,
     DEFAULT_THRESHOLD,
     build_customer_features,
+    customer_sales_summary,
     guest_sales_summary,
+    latest_sale_date,
 )
 from retail_assets.ml.forecast import forecast_revenue, join_actuals, score_forecasts
 from retail_assets.ml.model_registry import trusted_model
@@ -54,12 +55,6 @@ FCT_SALES, DIM_CUSTOMER = AssetKey(["gold", "fct_sales"]), AssetKey(["gold", "di
 DIM_STORE = AssetKey(["gold", "dim_store"])
 RPT_DAILY = AssetKey(["gold", "rpt_daily_sales"])
 MODEL_KEY = model_registry.MODEL_KEY  # ml/customer_churn_model: one name for the asset, its check and scoring
-
-
-def _latest_sale(sales: pd.DataFrame) -> date:
-    if sales.empty:
-        raise ValueError("gold.fct_sales is empty: load sales before building ML assets")
-    return pd.to_datetime(sales["sale_date"]).max().date()
 
 
 class FeaturesConfig(Config):
@@ -81,19 +76,20 @@ class FeaturesConfig(Config):
     ),
 )
 def customer_features(context: AssetExecutionContext, config: FeaturesConfig, warehouse: Warehouse) -> MaterializeResult:
-    sales, customers, stores = gold_data.read_churn_inputs(warehouse)
-    cutoff = date.fromisoformat(config.cutoff_date) if config.cutoff_date else _latest_sale(sales)
-    features = build_customer_features(sales, customers, stores, cutoff)
+    with gold_data.churn_inputs(warehouse) as (sales, customers, stores):
+        cutoff = date.fromisoformat(config.cutoff_date) if config.cutoff_date else latest_sale_date(sales)
+        summary = customer_sales_summary(sales, cutoff)  # one row per customer with a line by the cut-off
+        features = build_customer_features(sales, customers, stores, cutoff, summary=summary)
+        guests = guest_sales_summary(sales, cutoff)
     gold_data.replace_table(warehouse, "customer_features", features)
-    identified = sales.loc[pd.to_datetime(sales["sale_date"]) <= pd.Timestamp(cutoff), "customer_id"].dropna()
     without_signup = set(customers.loc[customers["signup_date"].isna(), "customer_id"])
     return MaterializeResult(metadata={
         "cutoff_date": cutoff.isoformat(), "dagster/row_count": len(features),
         "customers_with_purchases": int((features["frequency"] > 0).sum()),
-        "identified_customers_in_sales": int(identified.nunique()),
+        "identified_customers_in_sales": len(summary),
         "customers_tenure_from_first_purchase": int(features["customer_id"].isin(without_signup).sum()),
         "loyalty_tier_unknown": int((features["loyalty_tier"] == "unknown").sum()),
-        **guest_sales_summary(sales, cutoff),
+        **guests,
         "preview": preview(features),
     })
 
@@ -117,11 +113,11 @@ class ChurnModelConfig(Config):
 )
 def customer_churn_model(context: AssetExecutionContext, config: ChurnModelConfig,
                          warehouse: Warehouse) -> MaterializeResult:
-    sales, customers, stores = gold_data.read_churn_inputs(warehouse)
     from retail_assets.ml.churn_model import train_churn_model  # scikit-learn: imported when training, not at load
 
-    trained = train_churn_model(sales, customers, stores, config.horizon_days, config.threshold)
-    version_hash = data_version(sales, customers, stores)
+    with gold_data.churn_inputs(warehouse) as (sales, customers, stores):
+        trained = train_churn_model(sales, customers, stores, config.horizon_days, config.threshold)
+    version_hash = trained.data_version
     folder = save_model(trained.pipeline, {"metrics": trained.metrics,
                                            "top_coefficients": trained.coefficients.to_dict("records")}, version_hash)
     m = trained.metrics

@@ -29,6 +29,7 @@ from sklearn.metrics import (  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
 
+from retail_assets.ml.artifacts import data_version  # noqa: E402
 from retail_assets.ml.features import (  # noqa: E402,F401 (defaults re-exported for callers)
     CATEGORICAL_FEATURES,
     DEFAULT_HORIZON_DAYS,
@@ -36,7 +37,9 @@ from retail_assets.ml.features import (  # noqa: E402,F401 (defaults re-exported
     FEATURE_COLUMNS,
     NUMERIC_FEATURES,
     build_customer_features,
+    customer_sales_summary,
     label_churn,
+    latest_sale_date,
 )
 
 
@@ -71,10 +74,9 @@ def make_pipeline() -> Pipeline:
 
 def labelled_set(sales, customers, stores, cutoff: date, horizon_days: int) -> tuple[pd.DataFrame, pd.Series]:
     """Features at `cutoff` for customers with at least one purchase by then, and their churn labels."""
-    features = build_customer_features(sales, customers, stores, cutoff)
-    known = pd.to_datetime(sales["sale_date"]) <= pd.Timestamp(cutoff)
-    buyers = set(sales.loc[known, "customer_id"].dropna())
-    features = features[features["customer_id"].isin(buyers)].reset_index(drop=True)
+    summary = customer_sales_summary(sales, cutoff)  # exactly the customers with a line by the cut-off
+    features = build_customer_features(sales, customers, stores, cutoff, summary=summary)
+    features = features[features["customer_id"].isin(summary["customer_id"])].reset_index(drop=True)
     return features, label_churn(sales, features, cutoff, horizon_days)
 
 
@@ -86,6 +88,7 @@ class TrainedChurnModel:
     metrics: dict = field(default_factory=dict)
     coefficients: pd.DataFrame = field(default_factory=pd.DataFrame)
     plot_png: bytes = b""
+    data_version: str = ""  # content hash of the labelled training and holdout sets
 
 
 def top_coefficients(pipeline: Pipeline, n: int = 10) -> pd.DataFrame:
@@ -124,7 +127,7 @@ def train_churn_model(
     dates: SplitDates | None = None,
 ) -> TrainedChurnModel:
     """Fit on the train cut-off, evaluate on the later holdout cut-off; raises if a side has one class."""
-    latest = pd.to_datetime(sales["sale_date"]).max().date()
+    latest = latest_sale_date(sales)
     dates = dates or split_dates(latest, horizon_days)
     if dates.test_label_end > latest:
         raise ValueError(f"holdout labels need sales up to {dates.test_label_end}, latest sale is {latest}")
@@ -160,7 +163,9 @@ def train_churn_model(
     metrics["beats_recency_baseline"] = bool(metrics["roc_auc"] > metrics["baseline_recency_roc_auc"])
     metrics["verdict"] = verdict(metrics)
     png = roc_plot(y_test, proba, recency, f"Churn holdout {dates.test_cutoff} + {horizon_days}d")
-    return TrainedChurnModel(pipeline, dates, threshold, metrics, top_coefficients(pipeline), png)
+    # What the model saw, not the raw lines: lines that change no feature or label do not change the version.
+    version = data_version(x_train, y_train.to_frame(), x_test, y_test.to_frame())
+    return TrainedChurnModel(pipeline, dates, threshold, metrics, top_coefficients(pipeline), png, version)
 
 
 def verdict(metrics: dict) -> str:

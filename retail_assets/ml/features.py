@@ -1,4 +1,7 @@
-"""Customer features as of a cut-off date, and the churn label on the window after it (pure pandas).
+"""Customer features as of a cut-off date, and the churn label on the window after it.
+
+Sales are reduced to one row per customer inside the warehouse (sales_summary.py);
+the features are then pandas over customers, a small frame.
 
 Only sales with sale_date <= cutoff feed a feature; the label looks only at
 (cutoff, cutoff + horizon]. Volume features use a fixed look-back window so a
@@ -55,9 +58,18 @@ class CustomerFeatures(pa.DataFrameModel):
         coerce = True
 
 
-def first_purchases(sales: pd.DataFrame, cutoff: date) -> pd.Series:
+def customer_sales_summary(sales, cutoff: date) -> pd.DataFrame:
+    """Per identified customer with a line on or before `cutoff`: first/last sale, 8-week volume and money,
+    main store. `sales` is gold.fct_sales as an Ibis table (computed in the warehouse) or a frame."""
+    from retail_assets.ml import sales_summary  # Ibis: imported when features are built, not at load
+
+    return sales_summary.customer_summary(sales_summary.as_sales_table(sales), cutoff, LOOKBACK_DAYS, RECENT_DAYS)
+
+
+def first_purchases(sales, cutoff: date) -> pd.Series:
     """The first sale date per identified customer, among sales on or before `cutoff`."""
-    return _known_sales(sales, cutoff).groupby("customer_id")["sale_date"].min().rename("first_purchase")
+    summary = customer_sales_summary(sales, cutoff)
+    return summary.set_index("customer_id")["first_purchase"].rename("first_purchase")
 
 
 def customers_at(customers: pd.DataFrame, cutoff: date, first_purchase: pd.Series | None = None) -> pd.DataFrame:
@@ -76,58 +88,38 @@ def customers_at(customers: pd.DataFrame, cutoff: date, first_purchase: pd.Serie
     return current[["customer_id", "loyalty_tier", "signup_date"]].reset_index(drop=True)
 
 
-def guest_sales_summary(sales: pd.DataFrame, cutoff: date) -> dict:
+def latest_sale_date(sales) -> date:
+    """The last sale date in gold: the default cut-off follows the data, never the clock."""
+    from retail_assets.ml import sales_summary
+
+    latest = sales_summary.latest_sale(sales_summary.as_sales_table(sales))
+    if latest is None:
+        raise ValueError("gold.fct_sales is empty: load sales before building ML assets")
+    return latest
+
+
+def guest_sales_summary(sales, cutoff: date) -> dict:
     """Guest checkouts (no customer id) on or before `cutoff`: kept out of the customer model, counted here."""
-    sales = sales.reset_index(drop=True)
-    known = pd.to_datetime(sales["sale_date"]) <= pd.Timestamp(cutoff)
-    guests = sales[known & sales["customer_id"].isna()]
-    return {"guest_lines_excluded": int(len(guests)), "guest_transactions_excluded": int(guests["transaction_id"].nunique()),
-            "guest_revenue_excluded": round(float(guests["revenue"].sum()), 2)}
+    from retail_assets.ml import sales_summary
 
-
-def _known_sales(sales: pd.DataFrame, cutoff: date) -> pd.DataFrame:
-    sales = sales.reset_index(drop=True)
-    dates = pd.to_datetime(sales["sale_date"])
-    keep = (dates <= pd.Timestamp(cutoff)) & sales["customer_id"].notna()
-    return sales[keep].assign(sale_date=dates[keep])
+    return sales_summary.guest_summary(sales_summary.as_sales_table(sales), cutoff)
 
 
 def build_customer_features(
-    sales: pd.DataFrame, customers: pd.DataFrame, stores: pd.DataFrame, cutoff: date
+    sales, customers: pd.DataFrame, stores: pd.DataFrame, cutoff: date, summary: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Features per customer as of `cutoff` from sales on or before it; see CustomerFeatures."""
+    """Features per customer as of `cutoff` from sales on or before it; see CustomerFeatures.
+
+    `sales` is gold.fct_sales as an Ibis table or a frame; pass `summary` (customer_sales_summary) when the
+    caller already has it. Customers and stores are dimensions: small, read whole."""
     cut = pd.Timestamp(cutoff)
-    first = first_purchases(sales, cutoff)
+    summary = customer_sales_summary(sales, cutoff) if summary is None else summary
+    per_customer = summary.set_index("customer_id")
+    first = per_customer["first_purchase"]
     base = customers_at(customers, cutoff, first)
-    known = _known_sales(sales, cutoff)
-    history_start = known["sale_date"].min() if len(known) else cut
-    window = known[known["sale_date"] > cut - pd.Timedelta(days=LOOKBACK_DAYS)]
-    window = window.assign(
-        gross=window["quantity"] * window["unit_price"],
-        discount_amount=window["quantity"] * window["unit_price"] * window["discount"],
-        online=(window["channel"] == "online").astype(float),
-        recent=window["sale_date"] > cut - pd.Timedelta(days=RECENT_DAYS),
-    )
-    tx = window.groupby(["customer_id", "transaction_id"]).agg(
-        revenue=("revenue", "sum"), online=("online", "max"), recent=("recent", "max"),
-        cancelled=("is_cancellation", "max"),
-    )
-    tx = tx[~tx["cancelled"].astype(bool)]
-    per_tx = tx.groupby(level="customer_id").agg(
-        frequency=("revenue", "size"), tx_revenue=("revenue", "sum"),
-        online_share=("online", "mean"), recent_tx=("recent", "sum"),
-    )
-    money = window.groupby("customer_id").agg(
-        monetary=("revenue", "sum"), gross=("gross", "sum"), discount_amount=("discount_amount", "sum")
-    )
-    last = known.groupby("customer_id")["sale_date"].max().rename("last_sale")
+    history_start = first.min() if len(first) else cut
     store_types = stores.set_index("store_id")[["store_type", "region"]]
-    main = (
-        known.groupby(["customer_id", "store_id"])["transaction_id"].nunique().rename("n").reset_index()
-        .sort_values(["customer_id", "n", "store_id"], ascending=[True, False, True])
-        .drop_duplicates("customer_id").set_index("customer_id")["store_id"]
-    )
-    out = base.set_index("customer_id").join([per_tx, money, last, first]).join(main.rename("main_store"))
+    out = base.set_index("customer_id").join(per_customer)
     # no signup date (a sales-only export): the customer exists from their first purchase
     signup = pd.to_datetime(out["signup_date"]).fillna(out["first_purchase"])
     since_signup = (cut - signup.clip(lower=history_start)).dt.days  # never bought: time they could have
@@ -160,11 +152,11 @@ def _store_attribute(main_store: pd.Series, attribute: pd.Series) -> pd.Series:
     return mapped.where(main_store.notna(), "none")
 
 
-def label_churn(sales: pd.DataFrame, customers_at_cutoff: pd.DataFrame, cutoff: date, horizon_days: int) -> pd.Series:
+def label_churn(sales, customers_at_cutoff: pd.DataFrame, cutoff: date, horizon_days: int) -> pd.Series:
     """1 = the customer bought nothing in (cutoff, cutoff + horizon_days]; aligned to customers_at_cutoff."""
-    sales = sales.reset_index(drop=True)
-    dates = pd.to_datetime(sales["sale_date"])
-    start, end = pd.Timestamp(cutoff), pd.Timestamp(cutoff + timedelta(days=horizon_days))
-    buying = sales.loc[(dates > start) & (dates <= end) & ~sales["is_cancellation"].astype(bool), "customer_id"]
-    churned = ~customers_at_cutoff["customer_id"].isin(set(buying.dropna()))
+    from retail_assets.ml import sales_summary
+
+    buying = sales_summary.buyers_between(sales_summary.as_sales_table(sales), cutoff,
+                                          cutoff + timedelta(days=horizon_days))
+    churned = ~customers_at_cutoff["customer_id"].isin(buying)
     return pd.Series(churned.astype(int).to_numpy(), index=customers_at_cutoff.index, name="churned")

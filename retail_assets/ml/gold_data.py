@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from retail_assets.warehouse.base import Warehouse
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 SALES_COLUMNS = ["sale_date", "transaction_id", "customer_id", "store_id", "quantity", "unit_price", "discount",
                  "revenue", "is_cancellation", "channel"]
@@ -13,12 +20,15 @@ STORE_COLUMNS = ["store_id", "store_type", "region"]
 DAILY_COLUMNS = ["sale_date", "store_id", "revenue"]
 
 
-def read_churn_inputs(warehouse: Warehouse) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(sales, customers, stores) from gold, in a stable order (the data version hashes them)."""
-    sales = warehouse.read_table("gold", "fct_sales", SALES_COLUMNS + ["sales_line_key"], order_by=["sales_line_key"])
-    return (sales[SALES_COLUMNS],
-            warehouse.read_table("gold", "dim_customer", CUSTOMER_COLUMNS, order_by=["customer_id", "valid_from"]),
-            warehouse.read_table("gold", "dim_store", STORE_COLUMNS, order_by=["store_id"]))
+@contextmanager
+def churn_inputs(warehouse: Warehouse) -> Iterator[tuple[ir.Table, pd.DataFrame, pd.DataFrame]]:
+    """(sales, customers, stores) from gold for the length of the block. Sales stay in the warehouse as an
+    Ibis table (millions of lines, aggregated where they are: ml/sales_summary.py); the dimensions are
+    small and read whole, in a stable order."""
+    customers = warehouse.read_table("gold", "dim_customer", CUSTOMER_COLUMNS, order_by=["customer_id", "valid_from"])
+    stores = warehouse.read_table("gold", "dim_store", STORE_COLUMNS, order_by=["store_id"])
+    with warehouse.ibis_tables() as table:
+        yield table("gold", "fct_sales").select(SALES_COLUMNS), customers, stores
 
 
 def read_daily_revenue(warehouse: Warehouse) -> pd.DataFrame:

@@ -9,13 +9,18 @@ it the way it runs best: one transaction on DuckDB, jobs on BigQuery.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
 from dagster import ConfigurableResource
+
+if TYPE_CHECKING:  # Ibis is imported by the work that uses it, not when the code location loads
+    import ibis.expr.types as ir
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,12 @@ class Warehouse(ConfigurableResource, ABC):
         """Rows whose `where` columns each hold one of the listed values, read-only, for readers outside
         runs (the upload portal): empty frame if the table does not exist yet; WarehouseBusy rather than
         a long wait while a run writes."""
+
+    @abstractmethod
+    def ibis_tables(self) -> AbstractContextManager[Callable[[str, str], ir.Table]]:
+        """`table(schema, name)` -> an Ibis table of this warehouse, usable for the length of the block:
+        set-based reads written once as Ibis expressions and run where the data is (ML features over
+        millions of sales lines come back as one row per customer)."""
 
     @abstractmethod
     def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> None:

@@ -359,6 +359,14 @@ class DuckDBWarehouse(Warehouse):
                           preview=conn.execute(sample_sql, params).fetchdf(),
                           window_row_count=None if window_rows is None else int(window_rows))
 
+    @contextmanager
+    def ibis_tables(self):
+        import ibis
+
+        with self.connect() as conn:
+            backend = ibis.duckdb.from_connection(conn)
+            yield lambda schema, table: backend.table(table, database=schema)
+
     def read_table(self, schema: str, table: str, columns: list[str] | None = None,
                    order_by: list[str] | None = None) -> pd.DataFrame:
         with self.connect() as conn:

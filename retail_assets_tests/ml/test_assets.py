@@ -99,3 +99,24 @@ def test_check_fails_loudly_with_both_numbers_below_the_floor(env):
     assert not check.passed and check.severity.value == "ERROR"
     assert "DOES NOT beat" in check.description and "floor 0.9999" in check.description
     assert "recency-only AUC 0." in check.description
+
+
+class _LinesStayInTheWarehouse(DuckDBWarehouse):
+    """Refuses to hand gold.fct_sales to pandas: a year is millions of lines (minutes as a frame)."""
+
+    def read_table(self, schema, table, columns=None, order_by=None):
+        assert (schema, table) != ("gold", "fct_sales"), "the ML layer read every sales line into pandas"
+        return super().read_table(schema, table, columns, order_by)
+
+
+def test_features_and_model_aggregate_sales_inside_the_warehouse(env, tmp_path):
+    """The features the warehouse computes are the ones computed from the same lines as a frame."""
+    from retail_assets.ml.features import build_customer_features
+
+    result = materialize([ml_assets[0], customer_churn_model], instance=DagsterInstance.ephemeral(),
+                         resources={"warehouse": _LinesStayInTheWarehouse(path=str(env["db"]))})
+    assert result.success
+    stored = query(env["db"], "SELECT * FROM ml.customer_features ORDER BY customer_id")
+    gold = env["gold"]
+    from_frames = build_customer_features(gold.sales, gold.customers, gold.stores, env["last"])
+    pd.testing.assert_frame_equal(stored, from_frames, check_dtype=False, check_exact=False, rtol=1e-12, atol=1e-9)
