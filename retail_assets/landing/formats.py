@@ -12,6 +12,11 @@ import re
 # str.strip() (pyarrow utf8_trim_whitespace) removes and Python's `\s` matches.
 # RE2's own `\s` is only [\t\n\f\r ].
 WHITESPACE = r"\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+# The same characters as a string, for a plain `contains` test (cheaper than a regular expression).
+WHITESPACE_CHARS = "".join(chr(c) for lo, hi in [(0x9, 0xD), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0),
+                                                 (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
+                                                 (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000)]
+                           for c in range(lo, hi + 1))
 
 
 # %z: a UTC offset as strptime takes it ('Z', '+01:00', '+0100', '+01'). It is matched and not applied: a
