@@ -39,7 +39,7 @@ import ibis.expr.types as ir
 
 from retail_assets.entities import ENTITIES, Entity
 from retail_assets.landing.formats import WHITESPACE, format_regex, strict_layout
-from retail_assets.landing.profiles import SourceProfile, profile_by_name
+from retail_assets.landing.profiles import SourceProfile, is_catch_up, profile_by_name
 from retail_assets.silver.columns import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, silver_columns
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, silver_schema
 
@@ -390,8 +390,21 @@ def _sold_after_file(t, p):
 
 
 def _sold_too_early(t, p):
-    mask = t.sold_at.date() < t._partition_date - ibis.interval(days=p.max_late_days)
-    return mask, _said(t, mask, "sold_at ", "sold_at", f" is more than {p.max_late_days} days before the file's date")
+    """Older than max_late_days before the file's date (a till with a wrong clock); a catch-up file
+    (profile.catch_up) may reach back its own max_late_days."""
+    def older_than(days: int) -> ir.BooleanValue:
+        return t.sold_at.date() < t._partition_date - ibis.interval(days=days)
+
+    daily = older_than(p.max_late_days)
+    message = _said(t, daily, "sold_at ", "sold_at", f" is more than {p.max_late_days} days before the file's date")
+    if p.catch_up is None:
+        return daily, message
+    reach = p.catch_up.max_late_days
+    catch_up = older_than(reach)
+    mask = ibis.ifelse(t._catch_up, catch_up, daily)
+    catch_up_message = _said(t, t._catch_up & catch_up, "sold_at ", "sold_at",
+                             f" is more than {reach} days before the catch-up file's date")
+    return mask, ibis.ifelse(t._catch_up, catch_up_message, message)
 
 
 def _email_shape(t, p):
@@ -459,6 +472,7 @@ def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfil
     derive = bool(profile.rules.get("derive_line_number"))
     meta = {
         "_partition_date": rows._partition_date,
+        "_catch_up": _from_catch_up_file(rows, profile),
         "source_file": rows._source_file,
         "file_sha256": rows._file_sha256,
         "source_row_number": rows._row_number.cast("int64"),
@@ -497,6 +511,17 @@ def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfil
     if entity.name == "sales_lines":
         extra |= {"sale_date": checked.sold_at.date(), "revenue": _revenue(checked)}
     return checked.mutate(partition_date=checked._partition_date, **extra)
+
+
+def _from_catch_up_file(rows: ir.Table, profile: SourceProfile) -> ir.BooleanValue:
+    """Whether the row's file is named as the profile's catch-up export. The names are matched in Python
+    with the very pattern the sensor and bronze used (one small query for the window's file names of a
+    profile that has catch-up files), not translated to the backend's regex dialect."""
+    if profile.catch_up is None:
+        return ibis.literal(False)
+    names = rows.select("_source_file").distinct().to_pyarrow().column("_source_file").to_pylist()
+    catch_up = sorted(n for n in names if is_catch_up(n, profile))
+    return rows._source_file.isin(catch_up) if catch_up else ibis.literal(False)
 
 
 def _revenue(t: ir.Table) -> ir.FloatingValue:
