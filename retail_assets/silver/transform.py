@@ -83,7 +83,8 @@ def silver_window(con: ibis.BaseBackend, entity_name: str, start: date, end: dat
     bronze = _bronze_window(con, entity, start, end)
     bronze = _with_superseded(bronze)
     current = bronze.filter(~bronze._superseded)
-    typed = stage("silver_typed", _typed_rows(current, entity, _profiles_in(current, profiles)))
+    files = _files_in(current)
+    typed = stage("silver_typed", _typed_rows(current, entity, _profiles_in(files, profiles), files))
     valid = stage("silver_valid", _deduplicate(typed.filter(typed.dq_errors == ""), entity,
                                                _silver_keys_outside(con, entity, start, end)))
     clean = valid.filter(~valid._duplicate)
@@ -119,11 +120,19 @@ def _silver_keys_outside(con, entity: Entity, start: date, end: date) -> ir.Tabl
     return outside.select(**{f"_k_{k}": outside[k].cast(types[k]) for k in entity.business_key}).distinct()
 
 
-def _profiles_in(current: ir.Table, profiles) -> list[SourceProfile]:
-    """The profiles of the window's rows. One small query: an unknown profile must fail loudly
-    (as in clean_batch), not drop its rows from silver while the accounting counts them loaded."""
-    names = current.select("_profile").distinct().to_pyarrow().column("_profile").to_pylist()
-    return [profile_by_name(name, profiles) for name in sorted(names)]
+def _files_in(current: ir.Table) -> dict[str, list[str]]:
+    """The window's file names by profile name: one small query (a row per file)."""
+    pairs = current.select("_profile", "_source_file").distinct().to_pyarrow().to_pylist()
+    files: dict[str, list[str]] = {}
+    for pair in pairs:
+        files.setdefault(pair["_profile"], []).append(pair["_source_file"])
+    return {name: sorted(names) for name, names in files.items()}
+
+
+def _profiles_in(files: dict[str, list[str]], profiles) -> list[SourceProfile]:
+    """The profiles of the window's rows: an unknown profile must fail loudly (as in clean_batch),
+    not drop its rows from silver while the accounting counts them loaded."""
+    return [profile_by_name(name, profiles) for name in sorted(files)]
 
 
 def _with_superseded(bronze: ir.Table) -> ir.Table:
@@ -466,13 +475,13 @@ def _join_errors(errors: list[tuple[ir.BooleanValue, ir.StringValue]]) -> ir.Str
 # --- typing one profile's rows -------------------------------------------------------------
 
 
-def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfile) -> ir.Table:
+def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfile, files: list[str]) -> ir.Table:
     """One profile's rows typed, flagged and checked: dq_errors lists every check a row failed."""
     rows = current.filter(current._profile == profile.name)
     derive = bool(profile.rules.get("derive_line_number"))
     meta = {
         "_partition_date": rows._partition_date,
-        "_catch_up": _from_catch_up_file(rows, profile),
+        "_catch_up": _from_catch_up_file(rows, profile, files),
         "source_file": rows._source_file,
         "file_sha256": rows._file_sha256,
         "source_row_number": rows._row_number.cast("int64"),
@@ -513,14 +522,11 @@ def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfil
     return checked.mutate(partition_date=checked._partition_date, **extra)
 
 
-def _from_catch_up_file(rows: ir.Table, profile: SourceProfile) -> ir.BooleanValue:
-    """Whether the row's file is named as the profile's catch-up export. The names are matched in Python
-    with the very pattern the sensor and bronze used (one small query for the window's file names of a
-    profile that has catch-up files), not translated to the backend's regex dialect."""
-    if profile.catch_up is None:
-        return ibis.literal(False)
-    names = rows.select("_source_file").distinct().to_pyarrow().column("_source_file").to_pylist()
-    catch_up = sorted(n for n in names if is_catch_up(n, profile))
+def _from_catch_up_file(rows: ir.Table, profile: SourceProfile, files: list[str]) -> ir.BooleanValue:
+    """Whether the row's file is named as the profile's catch-up export. The window's file names are
+    matched in Python with the very pattern the sensor and bronze used, not translated to the backend's
+    regex dialect."""
+    catch_up = [name for name in files if is_catch_up(name, profile)]
     return rows._source_file.isin(catch_up) if catch_up else ibis.literal(False)
 
 
@@ -554,12 +560,13 @@ def _typed_columns(entity: Entity) -> dict[str, dt.DataType]:
     return columns
 
 
-def _typed_rows(current: ir.Table, entity: Entity, profiles: list[SourceProfile]) -> ir.Table:
+def _typed_rows(current: ir.Table, entity: Entity, profiles: list[SourceProfile],
+                files: dict[str, list[str]]) -> ir.Table:
     """All profiles' rows, typed and checked: one union branch per profile present in the window."""
     columns = _typed_columns(entity)
     if not profiles:  # an empty window still needs the typed shape
         return ibis.memtable(ibis.schema(columns).to_pyarrow().empty_table())
-    branches = [_typed_profile_rows(current, entity, p) for p in profiles]
+    branches = [_typed_profile_rows(current, entity, p, files[p.name]) for p in profiles]
     branches = [b.select(**{c: b[c].cast(t) for c, t in columns.items()}) for b in branches]
     return ibis.union(*branches, distinct=False)
 
