@@ -24,6 +24,16 @@ FORMATS = {"csv", "xlsx", "json", "ndjson"}
 
 
 @dataclass(frozen=True)
+class CatchUp:
+    """A catch-up export: lines of several weeks re-sent in one file (after a till outage), named
+    apart from the daily file so that only it may reach `max_late_days` back. Still one partition
+    (the date in its name); gold places each line on its own sale_date."""
+
+    match: re.Pattern  # the catch-up file name, with the business date as (?P<date>...)
+    max_late_days: int
+
+
+@dataclass(frozen=True)
 class SourceProfile:
     name: str
     entity: str
@@ -42,6 +52,7 @@ class SourceProfile:
     timestamp_formats: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S",)
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     max_late_days: int = 7
+    catch_up: CatchUp | None = None  # `catch_up:` in the YAML; None: the profile has no catch-up files
     rules: dict = field(default_factory=dict)
     limits: FileLimits = field(default_factory=FileLimits)
 
@@ -89,6 +100,8 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
             codecs.lookup(name)
         except LookupError:
             raise ProfileError(f"{origin}: unknown encoding {name!r}") from None
+    max_late_days = int(raw.get("max_late_days", 7))
+    catch_up = _parse_catch_up(raw.get("catch_up"), max_late_days, origin)
     try:
         limits = parse_limits(raw.get("limits"))
     except (TypeError, ValueError) as exc:
@@ -109,10 +122,27 @@ def parse_profile(raw: dict, origin: str = "<dict>") -> SourceProfile:
         constants=constants,
         timestamp_formats=timestamp_formats,
         date_formats=date_formats,
-        max_late_days=int(raw.get("max_late_days", 7)),
+        max_late_days=max_late_days,
+        catch_up=catch_up,
         rules=dict(raw.get("rules") or {}),
         limits=limits,
     )
+
+
+def _parse_catch_up(raw, max_late_days: int, origin: str) -> CatchUp | None:
+    """`catch_up: {match: '<name pattern with (?P<date>...)>', max_late_days: N}`, N >= the daily limit."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or {"match", "max_late_days"} - raw.keys() or raw.keys() - {"match", "max_late_days"}:
+        raise ProfileError(f"{origin}: catch_up must have exactly the keys 'match' and 'max_late_days'")
+    pattern = re.compile(raw["match"])
+    if "date" not in pattern.groupindex:
+        raise ProfileError(f"{origin}: catch_up.match must capture the business date as (?P<date>...)")
+    reach = raw["max_late_days"]
+    if isinstance(reach, bool) or not isinstance(reach, int) or reach < max_late_days:
+        raise ProfileError(f"{origin}: catch_up.max_late_days must be a whole number of days, at least "
+                           f"max_late_days ({max_late_days})")
+    return CatchUp(match=pattern, max_late_days=reach)
 
 
 @lru_cache(maxsize=8)
@@ -140,6 +170,7 @@ class FileMatch:
 
     profile: SourceProfile
     partition_key: str  # YYYY-MM-DD
+    catch_up: bool = False  # named as the profile's catch-up export (profile.catch_up.match)
 
 
 class UnmatchedFile(ValueError):
@@ -147,19 +178,27 @@ class UnmatchedFile(ValueError):
 
 
 def match_file(file_name: str, profiles: tuple[SourceProfile, ...] | None = None) -> FileMatch:
-    """Find the one profile whose pattern matches the file name and read its business date."""
+    """Find the one profile whose pattern (daily, or its catch-up pattern) matches the file name and
+    read its business date."""
     profiles = profiles if profiles is not None else load_profiles()
-    hits = [(p, m) for p in profiles if (m := p.match.fullmatch(file_name))]
+    hits = [(p, m, catch_up) for p in profiles
+            for pattern, catch_up in ((p.match, False), (p.catch_up.match if p.catch_up else None, True))
+            if pattern is not None and (m := pattern.fullmatch(file_name))]
     if not hits:
         raise UnmatchedFile(f"no source profile matches the file name {file_name!r}")
     if len(hits) > 1:
-        names = ", ".join(p.name for p, _ in hits)
+        names = ", ".join(p.name + (" (catch-up)" if catch_up else "") for p, _, catch_up in hits)
         raise UnmatchedFile(f"file name {file_name!r} matches several profiles ({names})")
-    profile, m = hits[0]
+    profile, m, catch_up = hits[0]
     try:
         day: date = datetime.strptime(m.group("date"), profile.date_format).date()
     except ValueError:
         raise UnmatchedFile(
             f"file name {file_name!r}: {m.group('date')!r} is not a date in format {profile.date_format}"
         ) from None
-    return FileMatch(profile=profile, partition_key=day.isoformat())
+    return FileMatch(profile=profile, partition_key=day.isoformat(), catch_up=catch_up)
+
+
+def is_catch_up(file_name: str, profile: SourceProfile) -> bool:
+    """Whether `file_name` is named as `profile`'s catch-up export."""
+    return profile.catch_up is not None and profile.catch_up.match.fullmatch(file_name) is not None

@@ -53,8 +53,8 @@ def _literal(fragment: str) -> str | None:
     return re.sub(r"\\(.)", r"\1", fragment) if _LITERAL.fullmatch(fragment) else None
 
 
-def _render(profile: SourceProfile, date_text: str) -> str | None:
-    parts = _split_on_date_group(profile.match.pattern)
+def _render(profile: SourceProfile, date_text: str, pattern: re.Pattern | None = None) -> str | None:
+    parts = _split_on_date_group((pattern or profile.match).pattern)
     if parts is None:
         return None
     before, after = (_literal(p) for p in parts)
@@ -63,11 +63,13 @@ def _render(profile: SourceProfile, date_text: str) -> str | None:
     return f"{before}{date_text}{after}"
 
 
-def canonical_name(profile: SourceProfile, day: date) -> str | None:
-    """The one file name `profile` expects for `day` (pos_sales_2024-03-01.csv), or None when its
-    pattern is more than literal text around the date (then the portal cannot name a file for it)."""
-    name = _render(profile, day.strftime(profile.date_format))
-    return name if name is not None and profile.match.fullmatch(name) else None
+def canonical_name(profile: SourceProfile, day: date, catch_up: bool = False) -> str | None:
+    """The one file name `profile` expects for `day` (pos_sales_2024-03-01.csv; with `catch_up`, its
+    catch-up export's: pos_sales_2024-03-01_catchup.csv), or None when its pattern is more than literal
+    text around the date (then the portal cannot name a file for it)."""
+    pattern = profile.catch_up.match if catch_up and profile.catch_up else profile.match
+    name = _render(profile, day.strftime(profile.date_format), pattern)
+    return name if name is not None and pattern.fullmatch(name) else None
 
 
 def name_example(profile: SourceProfile) -> str:

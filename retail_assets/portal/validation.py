@@ -113,7 +113,7 @@ def name_refusal(sent_name: str, profiles: tuple[SourceProfile, ...], first_day:
     if matched.partition_key < first_day:
         return f"the file is dated {matched.partition_key}, before {first_day}, the first day this warehouse keeps"
     day = date.fromisoformat(matched.partition_key)
-    landed = canonical_name(matched.profile, day)
+    landed = canonical_name(matched.profile, day, catch_up=matched.catch_up)  # a catch-up stays one
     if landed is None:
         return f"files of the {matched.profile.name} export cannot be uploaded here: copy them to the landing zone"
     return matched.profile, matched.partition_key, landed

@@ -39,7 +39,7 @@ import ibis.expr.types as ir
 
 from retail_assets.entities import ENTITIES, Entity
 from retail_assets.landing.formats import WHITESPACE, WHITESPACE_CHARS, format_regex, strict_layout
-from retail_assets.landing.profiles import SourceProfile, profile_by_name
+from retail_assets.landing.profiles import SourceProfile, is_catch_up, profile_by_name
 from retail_assets.silver.columns import ACCOUNTING_COLUMNS, REJECTED_COLUMNS, silver_columns
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, silver_schema
 
@@ -83,7 +83,8 @@ def silver_window(con: ibis.BaseBackend, entity_name: str, start: date, end: dat
     bronze = _bronze_window(con, entity, start, end)
     bronze = _with_superseded(bronze)
     current = bronze.filter(~bronze._superseded)
-    typed = stage("silver_typed", _typed_rows(current, entity, _profiles_in(current, profiles)))
+    files = _files_in(current)
+    typed = stage("silver_typed", _typed_rows(current, entity, _profiles_in(files, profiles), files))
     valid = stage("silver_valid", _deduplicate(typed.filter(typed.dq_errors == ""), entity,
                                                _silver_keys_outside(con, entity, start, end)))
     clean = valid.filter(~valid._duplicate)
@@ -119,11 +120,19 @@ def _silver_keys_outside(con, entity: Entity, start: date, end: date) -> ir.Tabl
     return outside.select(**{f"_k_{k}": outside[k].cast(types[k]) for k in entity.business_key}).distinct()
 
 
-def _profiles_in(current: ir.Table, profiles) -> list[SourceProfile]:
-    """The profiles of the window's rows. One small query: an unknown profile must fail loudly
-    (as in clean_batch), not drop its rows from silver while the accounting counts them loaded."""
-    names = current.select("_profile").distinct().to_pyarrow().column("_profile").to_pylist()
-    return [profile_by_name(name, profiles) for name in sorted(names)]
+def _files_in(current: ir.Table) -> dict[str, list[str]]:
+    """The window's file names by profile name: one small query (a row per file)."""
+    pairs = current.select("_profile", "_source_file").distinct().to_pyarrow().to_pylist()
+    files: dict[str, list[str]] = {}
+    for pair in pairs:
+        files.setdefault(pair["_profile"], []).append(pair["_source_file"])
+    return {name: sorted(names) for name, names in files.items()}
+
+
+def _profiles_in(files: dict[str, list[str]], profiles) -> list[SourceProfile]:
+    """The profiles of the window's rows: an unknown profile must fail loudly (as in clean_batch),
+    not drop its rows from silver while the accounting counts them loaded."""
+    return [profile_by_name(name, profiles) for name in sorted(files)]
 
 
 def _with_superseded(bronze: ir.Table) -> ir.Table:
@@ -400,8 +409,21 @@ def _sold_after_file(t, p):
 
 
 def _sold_too_early(t, p):
-    mask = t.sold_at.date() < t._partition_date - ibis.interval(days=p.max_late_days)
-    return mask, _said(t, mask, "sold_at ", "sold_at", f" is more than {p.max_late_days} days before the file's date")
+    """Older than max_late_days before the file's date (a till with a wrong clock); a catch-up file
+    (profile.catch_up) may reach back its own max_late_days."""
+    def older_than(days: int) -> ir.BooleanValue:
+        return t.sold_at.date() < t._partition_date - ibis.interval(days=days)
+
+    daily = older_than(p.max_late_days)
+    message = _said(t, daily, "sold_at ", "sold_at", f" is more than {p.max_late_days} days before the file's date")
+    if p.catch_up is None:
+        return daily, message
+    reach = p.catch_up.max_late_days
+    catch_up = older_than(reach)
+    mask = ibis.ifelse(t._catch_up, catch_up, daily)
+    catch_up_message = _said(t, t._catch_up & catch_up, "sold_at ", "sold_at",
+                             f" is more than {reach} days before the catch-up file's date")
+    return mask, ibis.ifelse(t._catch_up, catch_up_message, message)
 
 
 def _email_shape(t, p):
@@ -463,12 +485,13 @@ def _join_errors(errors: list[tuple[ir.BooleanValue, ir.StringValue]]) -> ir.Str
 # --- typing one profile's rows -------------------------------------------------------------
 
 
-def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfile) -> ir.Table:
+def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfile, files: list[str]) -> ir.Table:
     """One profile's rows typed, flagged and checked: dq_errors lists every check a row failed."""
     rows = current.filter(current._profile == profile.name)
     derive = bool(profile.rules.get("derive_line_number"))
     meta = {
         "_partition_date": rows._partition_date,
+        "_catch_up": _from_catch_up_file(rows, profile, files),
         "source_file": rows._source_file,
         "file_sha256": rows._file_sha256,
         "source_row_number": rows._row_number.cast("int64"),
@@ -509,6 +532,14 @@ def _typed_profile_rows(current: ir.Table, entity: Entity, profile: SourceProfil
     return checked.mutate(partition_date=checked._partition_date, **extra)
 
 
+def _from_catch_up_file(rows: ir.Table, profile: SourceProfile, files: list[str]) -> ir.BooleanValue:
+    """Whether the row's file is named as the profile's catch-up export. The window's file names are
+    matched in Python with the very pattern the sensor and bronze used, not translated to the backend's
+    regex dialect."""
+    catch_up = [name for name in files if is_catch_up(name, profile)]
+    return rows._source_file.isin(catch_up) if catch_up else ibis.literal(False)
+
+
 def _revenue(t: ir.Table) -> ir.FloatingValue:
     """round(quantity * unit_price * (1 - discount), 4), in pandas' operation order."""
     return _round_half_even(t.quantity.cast("float64") * t.unit_price * (1.0 - t.discount), 4)
@@ -539,12 +570,13 @@ def _typed_columns(entity: Entity) -> dict[str, dt.DataType]:
     return columns
 
 
-def _typed_rows(current: ir.Table, entity: Entity, profiles: list[SourceProfile]) -> ir.Table:
+def _typed_rows(current: ir.Table, entity: Entity, profiles: list[SourceProfile],
+                files: dict[str, list[str]]) -> ir.Table:
     """All profiles' rows, typed and checked: one union branch per profile present in the window."""
     columns = _typed_columns(entity)
     if not profiles:  # an empty window still needs the typed shape
         return ibis.memtable(ibis.schema(columns).to_pyarrow().empty_table())
-    branches = [_typed_profile_rows(current, entity, p) for p in profiles]
+    branches = [_typed_profile_rows(current, entity, p, files[p.name]) for p in profiles]
     branches = [b.select(**{c: b[c].cast(t) for c, t in columns.items()}) for b in branches]
     return ibis.union(*branches, distinct=False)
 

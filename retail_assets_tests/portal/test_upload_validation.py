@@ -229,3 +229,16 @@ def test_a_pattern_with_more_than_literal_text_has_no_canonical_name():
     assert canonical_name(_profile(r"(?:a|b)_(?P<date>\d{4}-\d{2}-\d{2})\.csv"), day) is None
     custom = (_profile(r"shop-[a-z]+_(?P<date>\d{4}-\d{2}-\d{2})\.csv"),)
     assert "cannot be uploaded here" in refused("shop-leeds_2024-03-01.csv", CSV_OK, profiles=custom)
+
+
+def test_a_catch_up_export_lands_under_its_catch_up_name_not_the_daily_one():
+    """The landed name is rendered from the pattern the upload matched: a catch-up renamed to the daily
+    name would have its older lines rejected as a till with a wrong clock (issue 12)."""
+    content = (Path(__file__).parents[1] / "fixtures" / "bad_inputs" / "many_days_catch_up.csv").read_bytes()
+    verdict = check("C:\\exports\\pos_sales_2024-03-21_catchup.csv", content)
+    assert isinstance(verdict, Accepted), verdict
+    assert (verdict.landed_name, verdict.partition_key) == ("pos_sales_2024-03-21_catchup.csv", "2024-03-21")
+    daily = check("pos_sales_2024-03-21.csv", content)
+    assert isinstance(daily, Accepted) and daily.landed_name == "pos_sales_2024-03-21.csv"
+    pos = profile_by_name("synthetic_pos_sales")
+    assert canonical_name(pos, date(2024, 3, 21), catch_up=True) == "pos_sales_2024-03-21_catchup.csv"

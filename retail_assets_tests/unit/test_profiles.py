@@ -261,3 +261,38 @@ def test_parse_profile_rejects_an_unknown_fallback_encoding():
            "columns": {"store_id": "id", "store_name": "n", "country": "c"}, "fallback_encodings": ["klingon"]}
     with pytest.raises(ProfileError, match="unknown encoding 'klingon'"):
         parse_profile(raw)
+
+
+# --- catch-up exports (issue 12) ---------------------------------------------------------
+
+CATCH_UP = {"match": r"shops_(?P<date>\d{8})_resent\.csv", "max_late_days": 30}
+
+
+def test_a_catch_up_name_matches_its_profile_in_the_partition_of_its_date():
+    pos = profile_by_name("synthetic_pos_sales")
+    assert pos.catch_up is not None and (pos.max_late_days, pos.catch_up.max_late_days) == (3, 62)
+    assert match_file("pos_sales_2024-03-21_catchup.csv") == FileMatch(pos, "2024-03-21", catch_up=True)
+    assert match_file("pos_sales_2024-03-21.csv") == FileMatch(pos, "2024-03-21", catch_up=False)
+    with pytest.raises(UnmatchedFile, match="no source profile"):
+        match_file("pos_sales_2024-03-21_CATCHUP.csv")
+    p = parse_profile(doc(catch_up=CATCH_UP, date_format="%Y%m%d"))
+    assert match_file("shops_20240321_resent.csv", (p,)) == FileMatch(p, "2024-03-21", catch_up=True)
+
+
+@pytest.mark.parametrize("catch_up, message", [
+    ({"match": r"shops_resent\.csv", "max_late_days": 30}, r"catch_up.match must capture the business date"),
+    ({"match": r"shops_(?P<date>\d{8})_resent\.csv"}, r"catch_up must have exactly the keys"),
+    ({**CATCH_UP, "max_days": 30}, r"catch_up must have exactly the keys"),
+    ({**CATCH_UP, "max_late_days": 2}, r"catch_up.max_late_days must be .* at least max_late_days \(7\)"),
+    ({**CATCH_UP, "max_late_days": "30"}, r"catch_up.max_late_days must be a whole number"),
+    ("shops_resent.csv", r"catch_up must have exactly the keys"),
+])
+def test_parse_profile_rejects_a_bad_catch_up(catch_up, message):
+    with pytest.raises(ProfileError, match=message):
+        parse_profile(doc(catch_up=catch_up))
+
+
+def test_a_name_both_patterns_claim_is_ambiguous():
+    p = parse_profile(doc(catch_up={"match": r"shops_(?P<date>\d{8})\.csv", "max_late_days": 30}, date_format="%Y%m%d"))
+    with pytest.raises(UnmatchedFile, match=r"several profiles \(test_stores, test_stores \(catch-up\)\)"):
+        match_file("shops_20240321.csv", (p,))
