@@ -16,7 +16,7 @@ import shutil
 import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
@@ -58,6 +58,18 @@ def safe_name(name: str) -> str:
     if len(cleaned) > SAFE_NAME_CHARS:  # keep the end too: it carries the date and the extension
         cleaned = cleaned[: SAFE_NAME_CHARS - 41] + "_" + cleaned[-40:]
     return cleaned
+
+
+def partition_folder(partition_key: str) -> str:
+    """The archive folder of a daily partition: the key must be an ISO date (2024-03-01). Checked here,
+    not trusted from the caller, because it becomes a path: `../x` or `/tmp` would archive outside."""
+    try:
+        valid = date.fromisoformat(partition_key).isoformat() == partition_key
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        raise ValueError(f"partition key {partition_key!r} is not a date like 2024-03-01")
+    return partition_key
 
 
 class NotALandingFile(OSError, ValueError):
@@ -176,7 +188,7 @@ class LocalFileStore(LandingFileStore):
 
     def archive(self, name: str, partition_key: str, sha256: str) -> str:
         """Move a loaded file to archive/<partition>/; the hash prefix keeps re-uploads apart."""
-        target = Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}"
+        target = Path(self.archive_dir) / partition_folder(partition_key) / f"{sha256[:12]}_{safe_name(name)}"
         return self._move(name, _unused(target))
 
     def reject(self, name: str, reason: str) -> str:
@@ -201,7 +213,7 @@ class LocalFileStore(LandingFileStore):
 
     def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
         """True if this exact content under this name was archived before (a re-upload, not a retry)."""
-        return (Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}").exists()
+        return (Path(self.archive_dir) / partition_folder(partition_key) / f"{sha256[:12]}_{safe_name(name)}").exists()
 
     def write(self, name: str, content: bytes) -> None:
         """Written under a dot-name ending in .part (which list_files skips), then renamed into place."""
