@@ -79,10 +79,10 @@ def assert_no_shell_ran(*folders) -> None:
         assert made == [], made
 
 
-def run_tick(data_root) -> dict[str, object]:
+def run_tick(data_root, instance: DagsterInstance | None = None) -> dict[str, object]:
     """The real sensor's tick, then each run it asks for (the delivery's bronze and silver, the quarantine)."""
     defs = build_definitions(data_root.resources())
-    instance = DagsterInstance.ephemeral()
+    instance = instance or DagsterInstance.ephemeral()
     with build_sensor_context(instance=instance, definitions=defs, resources=data_root.resources()) as context:
         tick = landing_file_sensor.evaluate_tick(context)
     results = {}
