@@ -37,13 +37,39 @@ class LandingFile:
         return f"{self.name}@{self.version}:{self.size}"
 
 
-def _unused(target: Path) -> Path:
-    """`target`, or `target.1`, `target.2`...: moving never overwrites an earlier file."""
-    candidate, n = target, 0
-    while candidate.exists():
+def _candidates(target: Path):
+    """`target`, `target.1`, `target.2`..."""
+    yield target
+    n = 0
+    while True:
         n += 1
-        candidate = target.with_name(f"{target.name}.{n}")
-    return candidate
+        yield target.with_name(f"{target.name}.{n}")
+
+
+def _unused(target: Path) -> Path:
+    """`target`, or `target.1`, `target.2`...: moving never overwrites an earlier file.
+
+    lexists, not exists: a dangling link (moved in from the landing zone) is an entry too."""
+    return next(c for c in _candidates(target) if not os.path.lexists(c))
+
+
+def _claim_reason(base: Path) -> tuple[Path, Path, int]:
+    """A free name for a rejected file and its reason file, the reason file created (its fd returned).
+
+    rejected/ holds links moved from the landing zone, named after what a sender chose: one named like
+    a later file's `.reason.txt` must never be written through (that would create or overwrite a file
+    outside the data root). So the reason file is created exclusively and without following a link,
+    and a name that is taken, by a file or a link, is passed over."""
+    for target in _candidates(base):
+        reason_file = Path(f"{target}.reason.txt")
+        if os.path.lexists(target) or os.path.lexists(reason_file):
+            continue
+        try:
+            fd = os.open(reason_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except FileExistsError:  # taken meanwhile
+            continue
+        return target, reason_file, fd
+    raise AssertionError("unreachable")
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -199,11 +225,11 @@ class LocalFileStore(LandingFileStore):
         """
         entry = self._entry(name)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        target = _unused(Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        reason_file = Path(f"{target}.reason.txt")
+        Path(self.rejected_dir).mkdir(parents=True, exist_ok=True)
+        target, reason_file, fd = _claim_reason(Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}")
         # backslashreplace: a name with an undecodable byte must not stop its own reason
-        reason_file.write_text(reason.rstrip() + "\n", encoding="utf-8", errors="backslashreplace")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(reason.rstrip() + "\n")
         try:
             shutil.move(str(entry), target)
         except OSError:
