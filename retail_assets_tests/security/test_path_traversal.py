@@ -154,3 +154,31 @@ def test_upload_names_never_become_paths(data_root, tmp_path, outside, monkeypat
     assert landed == [f"stores_2024-03-0{d}.csv" for d in (1, 2, 3, 5)], answers
     assert sum(a["status"] == "rejected" for a in answers) == len(names) - 4
     assert all(Path(p).resolve().is_relative_to(data_root.root.resolve()) for p in data_root.root.rglob("*"))
+
+
+def test_a_link_moved_into_rejected_never_redirects_a_later_reason_file(data_root, tmp_path, outside):
+    """rejected/ holds what came from the landing zone, links included (moved, never followed). A link a
+    sender named `x!.csv.1.reason.txt` lands there as `<stamp>_x_.csv.1.reason.txt`; two files named
+    `x#.csv` and `x%.csv` (both `x_.csv` once made safe) rejected in the same second want exactly that name
+    for the second one's reason. Writing the reason through the link would create or overwrite a file
+    outside the data root. Planted here for the next seconds' stamps, so the test does not race the clock."""
+    from datetime import datetime, timedelta, timezone
+
+    store = data_root.resources()["landing"]
+    data_root.rejected.mkdir(parents=True)
+    now = datetime.now(timezone.utc)
+    for second in range(-1, 10):
+        stamp = (now + timedelta(seconds=second)).strftime("%Y%m%dT%H%M%S")
+        for suffix in ("", ".1"):
+            os.symlink(outside / f"planted{second}{suffix}.txt", data_root.rejected / f"{stamp}_x_.csv{suffix}.reason.txt")
+            os.symlink(outside / "secret.csv", data_root.rejected / f"{stamp}_y.csv{suffix}.reason.txt")
+    for name in ["x#.csv", "x%.csv", "y.csv"]:
+        (data_root.landing / name).write_text("refused\n")
+    before = snapshot(tmp_path, data_root.root)
+    for name in ["x#.csv", "x%.csv", "y.csv"]:
+        moved = Path(store.reject(name, "no profile matches"))
+        assert moved.parent == data_root.rejected and not moved.is_symlink()
+        reason = Path(f"{moved}.reason.txt")
+        assert not reason.is_symlink() and reason.read_text() == "no profile matches\n"
+    assert snapshot(tmp_path, data_root.root) == before, "nothing created or changed outside the data root"
+    assert (outside / "secret.csv").read_text() == SECRET
