@@ -8,6 +8,7 @@ made before the run must survive, every file must end with an audit row whose co
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
@@ -110,6 +111,13 @@ def test_hostile_names_and_headers_through_the_sensor_are_data(data_root, tmp_pa
     hostile_columns = ["'); DROP TABLE bronze.sales_lines; --", 'x"" ; DROP SCHEMA audit CASCADE; --', "a b",
                        "ü;", "$(touch pwned)"]
     (data_root.landing / "2010-12-02.csv").write_text(sales_csv("2010-12-02", 4, extra=hostile_columns, seed=20))
+    # NDJSON whose objects carry hostile extra keys (nested too) and hostile values.
+    lines = [{"transaction_id": f"W{i}", "line_number": 1, "sold_at": "2010-12-01 10:00:00", "store_id": "WEB",
+              "customer_id": None, "employee_id": None, "quantity": 1, "unit_price": 2.5, "discount": 0,
+              "payment_method": "card", "channel": "online",
+              "product": {"id": f"P{i}", "name": "'); DROP TABLE main.canary; --", "\"); DROP TABLE x; --": 1},
+              "'; DROP SCHEMA audit CASCADE; --": "v", "$(touch pwned)": "v"} for i in range(2)]
+    (data_root.landing / "online_sales_2010-12-01.ndjson").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     renamed = [*HEADER[:3], "Quantity\"; DROP TABLE main.canary; --", *HEADER[4:]]
     (data_root.landing / "2010-12-03.csv").write_text(sales_csv("2010-12-03", 4, header=renamed, seed=30))
 
@@ -118,7 +126,10 @@ def test_hostile_names_and_headers_through_the_sensor_are_data(data_root, tmp_pa
 
     audit = assert_survived_and_balanced(data_root)
     by_file = {row.file: row for row in audit.itertuples()}
-    assert set(by_file) == {*UNMATCHED_NAMES, "2010-12-01.csv", "2010-12-02.csv", "2010-12-03.csv"}
+    assert set(by_file) == {*UNMATCHED_NAMES, "2010-12-01.csv", "2010-12-02.csv", "2010-12-03.csv",
+                            "online_sales_2010-12-01.ndjson"}
+    assert (by_file["online_sales_2010-12-01.ndjson"].status, by_file["online_sales_2010-12-01.ndjson"].rows_loaded) \
+        == ("loaded", 2), "extra keys are ignored, hostile values are values"
     for name in UNMATCHED_NAMES:  # stored byte for byte, refused with a reason
         assert by_file[name].status == "rejected" and "no source profile matches" in by_file[name].reason, name
     assert (by_file["2010-12-01.csv"].status, by_file["2010-12-01.csv"].rows_loaded) == ("loaded", 5)
@@ -126,7 +137,9 @@ def test_hostile_names_and_headers_through_the_sensor_are_data(data_root, tmp_pa
         "extra columns, whatever their names, are not the profile's: ignored"
     assert by_file["2010-12-03.csv"].status == "rejected"
     assert "missing columns" in by_file["2010-12-03.csv"].reason and "Quantity" in by_file["2010-12-03.csv"].reason
-    assert data_root.query("select count(*) n from silver.sales_lines").n[0] == 9
+    assert data_root.query("select count(*) n from silver.sales_lines").n[0] == 11
+    assert data_root.query("select count(*) n from silver.sales_lines where product_name = ?",
+                           ["'); DROP TABLE main.canary; --"]).n[0] == 2
     with duckdb.connect(str(data_root.db), read_only=True) as conn:  # no column was made from a header
         columns = {c for (c,) in conn.execute("SELECT column_name FROM information_schema.columns").fetchall()}
     assert not any("DROP" in c or "pwned" in c for c in columns)
