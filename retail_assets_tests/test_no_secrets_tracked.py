@@ -10,8 +10,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+# Tokens by their issuers' documented shapes: AWS access key ids, GitHub tokens, Google API keys, Slack tokens.
+TOKENS = {
+    "an AWS access key id": re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    "a GitHub token": re.compile(rb"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b"),
+    "a Google API key": re.compile(rb"\bAIza[0-9A-Za-z_\-]{35}"),
+    "a Slack token": re.compile(rb"\bxox[abprs]-[0-9A-Za-z-]{10,}"),
+}
 KEY_NAMES = ("sa-key.json", "gcp-credentials.json", "service-account.json", "prod.pem", "deploy.key", ".env",
-             "config/.env.production")
+             "config/.env.production",
+             # profiles.yml's own example (RETAIL_BQ_KEYFILE=/path/to/key.json) and other usual names
+             "key.json", "config/key.json", "keyfile.json", "bq-keyfile.json", "secrets/anything.json",
+             "client_secret_1234.apps.googleusercontent.com.json", "id_ecdsa", ".envrc", ".pgpass", ".pypirc")
 
 
 def tracked_files() -> list[Path]:
@@ -28,6 +38,9 @@ def looks_like_a_secret(path: Path) -> str | None:
     content = path.read_bytes()
     if PRIVATE_KEY.search(content):
         return "a PEM private key"
+    for what, pattern in TOKENS.items():
+        if pattern.search(content):
+            return what
     if path.suffix == ".json" and b"service_account" in content:
         try:
             if json.loads(content).get("type") == "service_account":
@@ -52,6 +65,12 @@ def test_the_scan_recognises_keys(tmp_path):
     env.write_text("RETAIL_BQ_KEY=x\n")
     assert [looks_like_a_secret(p) for p in (pem, sa, env)] == [
         "a PEM private key", "a service-account key", "an environment file"]
+    tokens = {"AKIA" + "Q3EXAMPLE7KEY2ID": "an AWS access key id", "ghp_" + "a1B2" * 9: "a GitHub token",
+              "AIza" + "Sy" + "x" * 33: "a Google API key", "xoxb-" + "1234567890-abcdef": "a Slack token"}
+    for i, (token, what) in enumerate(tokens.items()):  # built from parts, so this file does not match itself
+        config = tmp_path / f"settings{i}.yml"
+        config.write_text(f"api:\n  key: {token}\n")
+        assert looks_like_a_secret(config) == what
     assert looks_like_a_secret(Path(__file__)) is None  # this file names the patterns, it holds none
 
 

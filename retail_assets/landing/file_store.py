@@ -16,7 +16,7 @@ import shutil
 import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,13 +37,39 @@ class LandingFile:
         return f"{self.name}@{self.version}:{self.size}"
 
 
-def _unused(target: Path) -> Path:
-    """`target`, or `target.1`, `target.2`...: moving never overwrites an earlier file."""
-    candidate, n = target, 0
-    while candidate.exists():
+def _candidates(target: Path):
+    """`target`, `target.1`, `target.2`..."""
+    yield target
+    n = 0
+    while True:
         n += 1
-        candidate = target.with_name(f"{target.name}.{n}")
-    return candidate
+        yield target.with_name(f"{target.name}.{n}")
+
+
+def _unused(target: Path) -> Path:
+    """`target`, or `target.1`, `target.2`...: moving never overwrites an earlier file.
+
+    lexists, not exists: a dangling link (moved in from the landing zone) is an entry too."""
+    return next(c for c in _candidates(target) if not os.path.lexists(c))
+
+
+def _claim_reason(base: Path) -> tuple[Path, Path, int]:
+    """A free name for a rejected file and its reason file, the reason file created (its fd returned).
+
+    rejected/ holds links moved from the landing zone, named after what a sender chose: one named like
+    a later file's `.reason.txt` must never be written through (that would create or overwrite a file
+    outside the data root). So the reason file is created exclusively and without following a link,
+    and a name that is taken, by a file or a link, is passed over."""
+    for target in _candidates(base):
+        reason_file = Path(f"{target}.reason.txt")
+        if os.path.lexists(target) or os.path.lexists(reason_file):
+            continue
+        try:
+            fd = os.open(reason_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        except FileExistsError:  # taken meanwhile
+            continue
+        return target, reason_file, fd
+    raise AssertionError("unreachable")
 
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -58,6 +84,18 @@ def safe_name(name: str) -> str:
     if len(cleaned) > SAFE_NAME_CHARS:  # keep the end too: it carries the date and the extension
         cleaned = cleaned[: SAFE_NAME_CHARS - 41] + "_" + cleaned[-40:]
     return cleaned
+
+
+def partition_folder(partition_key: str) -> str:
+    """The archive folder of a daily partition: the key must be an ISO date (2024-03-01). Checked here,
+    not trusted from the caller, because it becomes a path: `../x` or `/tmp` would archive outside."""
+    try:
+        valid = date.fromisoformat(partition_key).isoformat() == partition_key
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        raise ValueError(f"partition key {partition_key!r} is not a date like 2024-03-01")
+    return partition_key
 
 
 class NotALandingFile(OSError, ValueError):
@@ -176,7 +214,7 @@ class LocalFileStore(LandingFileStore):
 
     def archive(self, name: str, partition_key: str, sha256: str) -> str:
         """Move a loaded file to archive/<partition>/; the hash prefix keeps re-uploads apart."""
-        target = Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}"
+        target = Path(self.archive_dir) / partition_folder(partition_key) / f"{sha256[:12]}_{safe_name(name)}"
         return self._move(name, _unused(target))
 
     def reject(self, name: str, reason: str) -> str:
@@ -187,11 +225,11 @@ class LocalFileStore(LandingFileStore):
         """
         entry = self._entry(name)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        target = _unused(Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        reason_file = Path(f"{target}.reason.txt")
+        Path(self.rejected_dir).mkdir(parents=True, exist_ok=True)
+        target, reason_file, fd = _claim_reason(Path(self.rejected_dir) / f"{stamp}_{safe_name(name)}")
         # backslashreplace: a name with an undecodable byte must not stop its own reason
-        reason_file.write_text(reason.rstrip() + "\n", encoding="utf-8", errors="backslashreplace")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(reason.rstrip() + "\n")
         try:
             shutil.move(str(entry), target)
         except OSError:
@@ -201,7 +239,7 @@ class LocalFileStore(LandingFileStore):
 
     def is_archived(self, name: str, partition_key: str, sha256: str) -> bool:
         """True if this exact content under this name was archived before (a re-upload, not a retry)."""
-        return (Path(self.archive_dir) / partition_key / f"{sha256[:12]}_{safe_name(name)}").exists()
+        return (Path(self.archive_dir) / partition_folder(partition_key) / f"{sha256[:12]}_{safe_name(name)}").exists()
 
     def write(self, name: str, content: bytes) -> None:
         """Written under a dot-name ending in .part (which list_files skips), then renamed into place."""

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from retail_assets.entities import ENTITIES
+from retail_assets.warehouse.duckdb_warehouse import table_name
 
 REVENUE_TOLERANCE = 0.01  # per sale day, in currency units
 SQL_DIR = Path(__file__).parent / "sql"
@@ -65,7 +66,7 @@ def bronze_balance(conn, entity: str, start: date, end: date, silver_rows: int) 
     The silver step passes the size of the frame it hands to the IO manager, which
     replaces the window with exactly that frame after the step body returns.
     """
-    table = f"bronze.{ENTITIES[entity].name}"  # a registry name, never input
+    table = table_name("bronze", ENTITIES[entity].name)  # a registry name, never input; quoted all the same
     window = [start, end]
     bronze = conn.execute(
         f"SELECT count(*) FROM {table} WHERE _partition_date >= ? AND _partition_date < ?", window

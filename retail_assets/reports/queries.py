@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from retail_assets.warehouse.duckdb_warehouse import table_name
+
 SQL_DIR = Path(__file__).parent / "sql"
 MAX_CUSTOMERS_PLOTTED = 5000  # the scatter stays light in the browser for a large chain
 
@@ -109,4 +111,4 @@ def read_dashboard_data(conn: duckdb.DuckDBPyConnection) -> DashboardData:
 def _rows(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> int:
     if not table_exists(conn, schema, table):
         return 0
-    return conn.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]  # names are constants
+    return conn.execute(f"SELECT count(*) FROM {table_name(schema, table)}").fetchone()[0]  # constants, quoted

@@ -1,7 +1,7 @@
 """The embedded default behind the `Warehouse` interface: one DuckDB file.
 
-Table names come from the entity registry, never from input; values are always
-bound. Silver is compiled from the backend-neutral Ibis expressions of
+Table names come from the entity registry, never from input, and are quoted with
+`ident` all the same; values are always bound. Silver is compiled from the backend-neutral Ibis expressions of
 retail_assets/silver/transform.py and written in one transaction per window.
 """
 
@@ -29,6 +29,27 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
+def ident(name: str) -> str:
+    """`name` as one quoted SQL identifier. Table and column names cannot be bound parameters, so every
+    one pasted into SQL text goes through here: a `"` inside is doubled, so a name (from a frame's
+    columns, a caller, a file) can never end the identifier and start SQL of its own."""
+    if not isinstance(name, str) or not name or "\0" in name:
+        raise ValueError(f"not a usable SQL identifier: {name!r}")
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_name(schema: str, table: str) -> str:
+    """`"schema"."table"`, each part quoted by `ident`."""
+    return f"{ident(schema)}.{ident(table)}"
+
+
+def _layer_table(layer: str, entity: str) -> str:
+    """bronze/silver table of a registered entity; anything else is refused before SQL is built."""
+    if entity not in ENTITIES:
+        raise ValueError(f"{entity!r} is not a registered entity")
+    return table_name(layer, entity)
+
+
 def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False,
                        memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting out another process's write lock (runs are also serialised by a pool)."""
@@ -37,7 +58,7 @@ def connect_with_retry(path: str, attempts: int = 20, read_only: bool = False,
         try:
             conn = duckdb.connect(path, read_only=read_only)
             if memory_limit:  # a setting, not connect() config: config must match every open handle
-                conn.execute(f"SET memory_limit = '{memory_limit}'")  # validated by settings.duckdb_memory_limit
+                conn.execute("SET memory_limit = ?", [memory_limit])  # bound, not pasted: the field can be set directly
             return conn
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == attempts - 1:
@@ -83,7 +104,8 @@ class _DuckDBBronzeWriter(BronzeWriter):
         self._pending -= sum(rows.num_rows for sha, rows in self._batches if sha == sha256)
         self._batches = kept
         if sha256 in self._written:
-            dropped = self.conn.execute(f"DELETE FROM bronze.{self.entity} WHERE _file_sha256 = ?", [sha256]).fetchone()[0]
+            table = _layer_table("bronze", self.entity)
+            dropped = self.conn.execute(f"DELETE FROM {table} WHERE _file_sha256 = ?", [sha256]).fetchone()[0]
             self._pending -= dropped
             self._written.discard(sha256)
 
@@ -140,11 +162,11 @@ def _select(schema: str, table: str, columns: list[str] | None = None, where: di
             order_by: list[str] | None = None, limit: int | None = None) -> str:
     """SELECT text for the read methods; identifiers come from the code, each `where` column's values
     are one bound list parameter (in the dict's order)."""
-    picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-    conditions = " AND ".join(f'list_contains(?, "{c}")' for c in where or {})
-    order = f" ORDER BY {', '.join(chr(34) + c + chr(34) for c in order_by)}" if order_by else ""
+    picked = ", ".join(ident(c) for c in columns) if columns else "*"
+    conditions = " AND ".join(f"list_contains(?, {ident(c)})" for c in where or {})
+    order = f" ORDER BY {', '.join(ident(c) for c in order_by)}" if order_by else ""
     cap = f" LIMIT {int(limit)}" if limit is not None else ""
-    return f'SELECT {picked} FROM "{schema}"."{table}"' + (f" WHERE {conditions}" if conditions else "") + order + cap
+    return f"SELECT {picked} FROM {table_name(schema, table)}" + (f" WHERE {conditions}" if conditions else "") + order + cap
 
 
 class SilverTableMismatch(ValueError):
@@ -173,7 +195,7 @@ class DuckDBWarehouse(Warehouse):
         self.ensure_audit(conn)
         conn.execute("CREATE SCHEMA IF NOT EXISTS bronze; CREATE SCHEMA IF NOT EXISTS silver;")
         empty_bronze = bronze_schema(ENTITIES[entity]).empty_table()  # noqa: F841 (scanned by DuckDB)
-        conn.execute(f"CREATE TABLE IF NOT EXISTS bronze.{entity} AS SELECT * FROM empty_bronze")
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {_layer_table('bronze', entity)} AS SELECT * FROM empty_bronze")
         empty_rejected = REJECTED_ROWS_SCHEMA.empty_table()  # noqa: F841
         conn.execute("CREATE TABLE IF NOT EXISTS silver.rejected_rows AS SELECT * FROM empty_rejected")
 
@@ -182,7 +204,7 @@ class DuckDBWarehouse(Warehouse):
         conn.execute("CREATE SCHEMA IF NOT EXISTS silver")
         for name, entity in ENTITIES.items():
             empty = silver_schema(entity).empty_table()  # noqa: F841 (scanned by DuckDB)
-            conn.execute(f"CREATE TABLE IF NOT EXISTS silver.{name} AS SELECT * FROM empty")
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {_layer_table('silver', name)} AS SELECT * FROM empty")
 
     # --- bronze -----------------------------------------------------------
     def file_already_loaded(self, conn, sha256: str) -> str | None:
@@ -200,8 +222,8 @@ class DuckDBWarehouse(Warehouse):
         if replacing is None:
             replacing = pc.unique(batch.column("_file_sha256")).to_pylist()
         if replacing:
-            conn.execute(f"DELETE FROM bronze.{entity} WHERE list_contains(?, _file_sha256)", [replacing])
-        conn.execute(f"INSERT INTO bronze.{entity} BY NAME SELECT * FROM batch")
+            conn.execute(f"DELETE FROM {_layer_table('bronze', entity)} WHERE list_contains(?, _file_sha256)", [replacing])
+        conn.execute(f"INSERT INTO {_layer_table('bronze', entity)} BY NAME SELECT * FROM batch")
 
     # --- audit -------------------------------------------------------------
     def record_file_load(self, conn, replace: bool = True, **row) -> None:
@@ -277,7 +299,7 @@ class DuckDBWarehouse(Warehouse):
             top = conn.execute("SELECT dq_errors, count(*) AS rows FROM stage_rejected GROUP BY 1 "
                                "ORDER BY 2 DESC, 1 LIMIT 10").fetchdf()
             window_rows = conn.execute(
-                f"SELECT count(*) FROM silver.{entity} WHERE partition_date >= ? AND partition_date < ?",
+                f"SELECT count(*) FROM {_layer_table('silver', entity)} WHERE partition_date >= ? AND partition_date < ?",
                 [start, end]).fetchone()[0]
             return SilverOutcome(
                 rows_read=int(accounting["rows_read"].sum()), rows_loaded=int(accounting["rows_loaded"].sum()),
@@ -286,7 +308,7 @@ class DuckDBWarehouse(Warehouse):
                 accounting=accounting, top_errors=top,
                 preview=conn.execute("SELECT * FROM stage_clean LIMIT 5").fetchdf(),
                 window_rows=int(window_rows),
-                total_rows=int(conn.execute(f"SELECT count(*) FROM silver.{entity}").fetchone()[0]),
+                total_rows=int(conn.execute(f"SELECT count(*) FROM {_layer_table('silver', entity)}").fetchone()[0]),
                 seconds={"plan": round(planned - began, 3), "transform": round(transformed - planned, 3),
                          "write": round(written - transformed, 3)},
             )
@@ -305,8 +327,8 @@ class DuckDBWarehouse(Warehouse):
     def _replace_silver_window(self, conn, entity: str, start: date, end: date) -> None:
         """Inside the caller's transaction: the window's silver rows, rejected rows and file accounting."""
         window = [start, end]
-        conn.execute(f"DELETE FROM silver.{entity} WHERE partition_date >= ? AND partition_date < ?", window)
-        conn.execute(f"INSERT INTO silver.{entity} BY NAME SELECT * FROM stage_clean")
+        conn.execute(f"DELETE FROM {_layer_table('silver', entity)} WHERE partition_date >= ? AND partition_date < ?", window)
+        conn.execute(f"INSERT INTO {_layer_table('silver', entity)} BY NAME SELECT * FROM stage_clean")
         conn.execute("DELETE FROM silver.rejected_rows WHERE entity = ? AND partition_date >= ? AND partition_date < ?",
                      [entity, *window])
         conn.execute("INSERT INTO silver.rejected_rows BY NAME SELECT *, ? AS rejected_at FROM stage_rejected",
@@ -347,11 +369,11 @@ class DuckDBWarehouse(Warehouse):
         columns = conn.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position", [schema, table]).fetchall()
-        name = f'"{schema}"."{table}"'  # quoted identifiers: names come from the registry or dbt
+        name = table_name(schema, table)  # names come from the registry or dbt; quoted all the same
         rows = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
         sample_sql, params, window_rows = f"SELECT * FROM {name} LIMIT 5", [], None
         if window and window_column in {c for c, _ in columns}:
-            where = f'WHERE "{window_column}" >= ? AND "{window_column}" < ?'
+            where = f"WHERE {ident(window_column)} >= ? AND {ident(window_column)} < ?"
             params = [window[0], window[1]]
             window_rows = conn.execute(f"SELECT count(*) FROM {name} {where}", params).fetchone()[0]
             sample_sql = f"SELECT * FROM {name} {where} LIMIT 5"
@@ -396,18 +418,19 @@ class DuckDBWarehouse(Warehouse):
     def replace_table(self, schema: str, table: str, frame: pd.DataFrame) -> None:
         with self.connect() as conn:
             conn.register("_frame", frame)
-            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            conn.execute(f'CREATE OR REPLACE TABLE "{schema}"."{table}" AS SELECT * FROM _frame')
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
+            conn.execute(f"CREATE OR REPLACE TABLE {table_name(schema, table)} AS SELECT * FROM _frame")
             conn.unregister("_frame")
 
     def replace_rows(self, schema: str, table: str, frame: pd.DataFrame, key: str) -> None:
         with self.connect() as conn:
             conn.register("_frame", frame)
-            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            conn.execute(f'CREATE TABLE IF NOT EXISTS "{schema}"."{table}" AS SELECT * FROM _frame WHERE false')
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
+            target, column = table_name(schema, table), ident(key)
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {target} AS SELECT * FROM _frame WHERE false")
             conn.execute("BEGIN")
-            conn.execute(f'DELETE FROM "{schema}"."{table}" WHERE "{key}" IN (SELECT DISTINCT "{key}" FROM _frame)')
-            conn.execute(f'INSERT INTO "{schema}"."{table}" BY NAME SELECT * FROM _frame')
+            conn.execute(f"DELETE FROM {target} WHERE {column} IN (SELECT DISTINCT {column} FROM _frame)")
+            conn.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _frame")
             conn.execute("COMMIT")
             conn.unregister("_frame")
 
