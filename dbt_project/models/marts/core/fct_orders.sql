@@ -87,7 +87,19 @@ orders as (
         max(case when is_cancellation then 1 else 0 end) = 1 as has_cancellation,
         min(case when is_cancellation then 1 else 0 end) = 1 as is_cancellation,
         min(partition_date) as first_partition_date,
-        max(partition_date) as last_partition_date,
+        max(partition_date) as last_partition_date
+    from lines
+    group by transaction_id
+
+),
+
+-- The line-item lists in an aggregation of their own, joined back: in one aggregation with
+-- the totals above, DuckDB took 74 s for a year of 7.3M lines (79 s of CPU) against 12 s
+-- (24 s of CPU) for the two aggregations and the join.
+order_lines as (
+
+    select
+        transaction_id,
         {{ array_of_structs(line_fields, 'line_number') }} as line_items
     from lines
     group by transaction_id
@@ -95,28 +107,29 @@ orders as (
 )
 
 select
-    transaction_id,
-    sale_date,
-    {{ date_key('sale_date') }} as date_key,
-    ordered_at,
-    store_key,
-    store_id,
-    customer_key,
-    customer_id,
-    customer_id is null as is_guest,
-    employee_key,
-    employee_id,
-    payment_method,
-    channel,
-    country,
-    line_count,
-    units,
-    gross_amount,
-    discount_amount,
-    revenue,
-    has_cancellation,
-    is_cancellation,
-    first_partition_date,
-    last_partition_date,
-    line_items
+    orders.transaction_id,
+    orders.sale_date,
+    {{ date_key('orders.sale_date') }} as date_key,
+    orders.ordered_at,
+    orders.store_key,
+    orders.store_id,
+    orders.customer_key,
+    orders.customer_id,
+    orders.customer_id is null as is_guest,
+    orders.employee_key,
+    orders.employee_id,
+    orders.payment_method,
+    orders.channel,
+    orders.country,
+    orders.line_count,
+    orders.units,
+    orders.gross_amount,
+    orders.discount_amount,
+    orders.revenue,
+    orders.has_cancellation,
+    orders.is_cancellation,
+    orders.first_partition_date,
+    orders.last_partition_date,
+    order_lines.line_items
 from orders
+inner join order_lines on orders.transaction_id = order_lines.transaction_id
