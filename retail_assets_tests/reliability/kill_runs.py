@@ -39,8 +39,12 @@ def ingest(root: Path, log: Path) -> subprocess.CompletedProcess:
 class Kill:
     point: str
     pid: int
-    killed_children: list[int]  # dbt's processes, killed with the run (a crash of the machine takes both)
+    killed_children: list[int]  # e.g. dbt's processes, killed with the run (a crash of the machine takes both)
     seconds: float
+    orphans: list[int]  # child processes left running (children_too=False)
+
+    def orphans_alive(self) -> list[int]:
+        return [pid for pid in self.orphans if _alive(pid)]
 
 
 def _children(pid: int) -> list[int]:
@@ -62,8 +66,9 @@ def descendants(pid: int) -> list[int]:
     return out
 
 
-def ingest_killed_at(root: Path, point: str, log: Path) -> Kill:
-    """Start `make ingest`, wait until it holds at `point`, then SIGKILL it and its child processes."""
+def ingest_killed_at(root: Path, point: str, log: Path, children_too: bool = True) -> Kill:
+    """Start `make ingest`, wait until it holds at `point`, then SIGKILL it, and its child processes if
+    `children_too` (else they live on as orphans, as after the OOM killer picked the run process)."""
     marker = root.parent / f"paused-{os.getpid()}-{time.monotonic_ns()}"
     began = time.perf_counter()
     with open(log, "w", encoding="utf-8") as out:
@@ -82,15 +87,16 @@ def ingest_killed_at(root: Path, point: str, log: Path) -> Kill:
         assert paused_pid == proc.pid, "the run process itself holds at the point"
         children = descendants(proc.pid)  # read before the kill: orphans are re-parented
         os.kill(proc.pid, signal.SIGKILL)
-        for child in children:
+        for child in children if children_too else []:
             try:
                 os.kill(child, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         assert proc.wait(timeout=60) == -signal.SIGKILL
-        for child in children:
+        for child in children if children_too else []:
             _wait_gone(child)
-        return Kill(point, proc.pid, children, round(time.perf_counter() - began, 1))
+        return Kill(point, proc.pid, children if children_too else [], round(time.perf_counter() - began, 1),
+                    orphans=[] if children_too else children)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -98,16 +104,18 @@ def ingest_killed_at(root: Path, point: str, log: Path) -> Kill:
         marker.unlink(missing_ok=True)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie is dead, only not reaped yet: it holds nothing
+
+
 def _wait_gone(pid: int) -> None:
     """A killed grandchild is reaped by init; wait until it no longer holds the warehouse."""
     deadline = time.monotonic() + 60
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-        except OSError:
-            return
-        if state == "Z":  # dead, only not reaped yet: holds nothing
-            return
+    while _alive(pid) and time.monotonic() < deadline:
         time.sleep(POLL_S)
 
 
