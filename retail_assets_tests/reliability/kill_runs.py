@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,9 +120,11 @@ def _wait_gone(pid: int) -> None:
         time.sleep(POLL_S)
 
 
-def read_tables(db: Path, ignore: dict[tuple[str, str], set[str]]) -> dict[tuple[str, str], list[tuple]]:
-    """Every table and view of the warehouse as its sorted rows, without the columns in `ignore`."""
+def read_tables(db: Path, ignore: Callable[[str, str], set[str]]) -> dict[tuple[str, str], list[tuple]]:
+    """Every table and view of the warehouse as its sorted rows, without the columns `ignore(schema, table)`."""
     out = {}
+    if not db.exists():
+        return out
     with duckdb.connect(str(db), read_only=True) as conn:
         tables = conn.execute("SELECT table_schema, table_name FROM information_schema.tables "
                               "WHERE table_catalog = current_database() ORDER BY 1, 2").fetchall()
@@ -129,7 +132,7 @@ def read_tables(db: Path, ignore: dict[tuple[str, str], set[str]]) -> dict[tuple
             columns = [c for (c,) in conn.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
                 "ORDER BY ordinal_position", [schema, table]).fetchall()
-                if c not in ignore.get((schema, table), set())]
+                if c not in ignore(schema, table)]
             picked = ", ".join(f'"{c}"' for c in columns)
             out[(schema, table)] = conn.execute(f'SELECT {picked} FROM "{schema}"."{table}" ORDER BY ALL').fetchall()
     return out

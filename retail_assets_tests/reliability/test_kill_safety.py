@@ -66,8 +66,8 @@ REFUSED = "{day}.csv"  # an Online Retail export name with the wrong columns: br
 UNMATCHED = "readme.txt"  # no profile matches: the quarantine run
 
 
-def _ignored(tables) -> dict[tuple[str, str], set[str]]:
-    return {key: IGNORED.get(key, set()) | IGNORED_BY_SCHEMA.get(key[0], set()) for key in tables}
+def _ignored(schema: str, table: str) -> set[str]:
+    return IGNORED.get((schema, table), set()) | IGNORED_BY_SCHEMA.get(schema, set())
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,8 @@ def outcome(tmp_path_factory, drop):
         kills, after = [], {}
         for n, (point, children_too) in enumerate(KILLS, 1):
             kills.append(ingest_killed_at(killed, point, logs / f"killed-{n}.log", children_too=children_too))
-            after[point] = _state(killed)
+            # After the orphan kill dbt still holds the file: the restart, not the test, waits for it.
+            after[point] = _state(killed, tables=children_too)
         orphans_at_restart = len(kills[-1].orphans_alive())  # dbt still at work when the restart began
         last = ingest(killed, logs / "restart.log")
         clean_exit = clean_run.wait(timeout=600)
@@ -120,20 +121,22 @@ def outcome(tmp_path_factory, drop):
         "clean_tables": None, "killed_tables": None, "seconds": round(time.perf_counter() - began, 1),
     }
     if last.returncode == 0:
-        clean_tables = read_tables(clean / "warehouse.duckdb", {})
-        ignored = _ignored(clean_tables)
-        result["clean_tables"] = read_tables(clean / "warehouse.duckdb", ignored)
-        result["killed_tables"] = read_tables(killed / "warehouse.duckdb", ignored)
+        result["clean_tables"] = read_tables(clean / "warehouse.duckdb", _ignored)
+        result["killed_tables"] = read_tables(killed / "warehouse.duckdb", _ignored)
     write_result("kill_safety", _summary(result))
     return result
 
 
-def _state(root: Path) -> dict:
-    return {"landing": files_under(root / "landing"), "archive": files_under(root / "archive")}
+def _state(root: Path, tables: bool = True) -> dict:
+    """What a kill left: the folders, and every table as committed (DuckDB rolls back the rest on open)."""
+    return {"landing": files_under(root / "landing"), "archive": files_under(root / "archive"),
+            "rejected": files_under(root / "rejected"),
+            "tables": read_tables(root / "warehouse.duckdb", _ignored) if tables else None,
+            "bronze_per_file": _bronze_rows_per_file(root) if tables else None}
 
 
 def _audit(tables) -> list[tuple]:
-    return tables[("audit", "file_loads")] if tables else []
+    return tables.get(("audit", "file_loads"), []) if tables else []
 
 
 def _summary(result) -> dict:
@@ -207,6 +210,8 @@ def test_every_file_is_loaded_once_and_sits_once_in_archive_or_rejected(outcome,
 def _bronze_rows_per_file(root: Path) -> dict[str, int]:
     import duckdb
 
+    if not (root / "warehouse.duckdb").exists():
+        return {}
     with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as conn:
         tables = [t for (t,) in conn.execute("SELECT table_name FROM information_schema.tables "
                                              "WHERE table_schema = 'bronze'").fetchall()]
@@ -214,3 +219,55 @@ def _bronze_rows_per_file(root: Path) -> dict[str, int]:
         for table in tables:
             counts.update(dict(conn.execute(f'SELECT _source_file, count(*) FROM bronze."{table}" GROUP BY 1').fetchall()))
     return dict(counts)
+
+
+def _clean_audit_by_file(outcome) -> dict[str, tuple]:
+    return {row[0]: row for row in _audit(outcome["clean_tables"])}
+
+
+def test_a_kill_before_bronze_commits_leaves_nothing_of_the_batch(outcome, drop):
+    state = outcome["after"]["bronze.before_commit"]
+    assert state["landing"] == sorted(p.name for p in drop.iterdir()) and state["archive"] == []
+    assert [key for key, rows in state["tables"].items() if key[0] in {"bronze", "audit"} and rows] == [], \
+        "the rows and audit rows written before the kill were never committed"
+
+
+def test_after_every_kill_a_moved_file_has_its_committed_rows(outcome):
+    """Files leave landing only after their rows and audit row are committed: at every kill, each archived
+    file has its audit row and its rows in bronze (rows_read of the clean run), each refused one its audit row."""
+    clean = _clean_audit_by_file(outcome)
+    assert clean, "the clean run's audit"
+    moved_files = 0
+    for point, state in outcome["after"].items():
+        if state["tables"] is None:
+            continue  # the orphan kill: dbt held the file
+        audit = {row[0]: row for row in _audit(state["tables"])}
+        per_file = state["bronze_per_file"]
+        for path in state["archive"]:
+            name = path.split("/", 1)[1].split("_", 1)[1]
+            assert name in audit, f"{point}: {name} archived without a committed audit row"
+            rows_read, status = clean[name][5], clean[name][9]
+            assert audit[name][5] == rows_read, (point, name)
+            assert per_file.get(name, 0) == (rows_read if status == "loaded" else 0), f"{point}: {name}'s bronze rows"
+        for path in state["rejected"]:
+            if not path.endswith(".reason.txt"):
+                assert path.split("_", 1)[1] in audit, f"{point}: {path} in rejected/ without its audit row"
+        moved_files += len(state["archive"])
+    assert len(outcome["after"]["bronze.before_archive#3"]["archive"]) == 2, "killed after two files were archived"
+    assert moved_files, "some kill came after files were moved"
+
+
+def test_a_kill_before_silver_commits_leaves_the_previous_window(outcome):
+    """Killed while the third silver window was written: two entities' silver equals the clean run's, the
+    others are as before (empty); no half-written window."""
+    state, clean = outcome["after"]["silver.before_commit#3"]["tables"], outcome["clean_tables"]
+    silver = [key for key in clean if key[0] == "silver" and key[1] != "rejected_rows"]
+    done = [key for key in silver if state.get(key)]
+    assert all(state[key] == clean[key] for key in done), "a committed window is the clean run's"
+    assert len(done) == 2, f"two windows committed before the kill, not {done}"
+    audit = _audit(state)
+    entities_done = {table for _, table in done}
+    for row in audit:
+        if row[3] in entities_done or row[9] in {"rejected", "duplicate_file"}:
+            continue
+        assert row[9] == "bronze" and row[6] == 0, f"{row[0]}: silver's accounting not committed"
