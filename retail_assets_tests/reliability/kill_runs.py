@@ -44,8 +44,9 @@ class Kill:
     seconds: float
     orphans: list[int]  # child processes left running (children_too=False)
 
-    def orphans_alive(self) -> list[int]:
-        return [pid for pid in self.orphans if _alive(pid)]
+    def orphans_alive(self, command: str = "dbt") -> list[int]:
+        """The orphans whose command line has `command` that still run (not Python's resource trackers)."""
+        return [pid for pid in self.orphans if _alive(pid) and command in _cmdline(pid)]
 
 
 def _children(pid: int) -> list[int]:
@@ -103,6 +104,13 @@ def ingest_killed_at(root: Path, point: str, log: Path, children_too: bool = Tru
             proc.kill()
             proc.wait()
         marker.unlink(missing_ok=True)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _alive(pid: int) -> bool:

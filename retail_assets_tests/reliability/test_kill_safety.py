@@ -106,7 +106,7 @@ def outcome(tmp_path_factory, drop):
             kills.append(ingest_killed_at(killed, point, logs / f"killed-{n}.log", children_too=children_too))
             # After the orphan kill dbt still holds the file: the restart, not the test, waits for it.
             after[point] = _state(killed, tables=children_too)
-        orphans_at_restart = len(kills[-1].orphans_alive())  # dbt still at work when the restart began
+        orphans_at_restart = len(kills[-1].orphans_alive("dbt"))  # dbt still at work when the restart began
         last = ingest(killed, logs / "restart.log")
         clean_exit = clean_run.wait(timeout=600)
     finally:
@@ -150,7 +150,7 @@ def _summary(result) -> dict:
         "cases": len(KILLS),
         "as_expected": len(KILLS) if same else 0,
         "kills_survived": len(KILLS) if same else 0,
-        "orphans_at_restart": result["orphans_at_restart"],
+        "dbt_orphans_at_restart": result["orphans_at_restart"],
         "rows_in": sum(row[5] for row in clean_audit),
         "rows_accounted": sum(row[6] + row[7] + row[8] for row in killed_audit),
         "runs": len(KILLS) + 1,
