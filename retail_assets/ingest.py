@@ -9,10 +9,12 @@ because a file was bad: bad files are quarantined and reported.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+from pathlib import Path
 
-from dagster import DagsterInstance, build_sensor_context, materialize
+from dagster import AssetKey, DagsterInstance, RunRequest, build_sensor_context, materialize
 
 from retail_assets import settings
 from retail_assets.jobs import INGEST_JOB
@@ -27,13 +29,62 @@ def _console(level: str | None = None) -> dict:
     return {"loggers": {"console": {"config": {"log_level": (level or os.environ.get("RETAIL_LOG_LEVEL", "INFO"))}}}}
 
 
+# Runs requested but not yet finished, kept across a crash. A delivery's bronze step archives its files as
+# it commits them, so after a kill (the machine, the OOM killer) in silver or dbt the landing zone no longer
+# holds them and a fresh sensor tick would plan nothing: silver and gold of those files would never be
+# built. The requests are written here before they execute and dropped once their run ends (succeeded or
+# failed: a failure is in the run's log and exit code); the next `make ingest` executes what is left first,
+# the same request, and re-running one is safe (bronze never appends a content twice, silver and dbt
+# rewrite their window).
+PENDING_FILE = "ingest_pending.json"
+
+
+def pending_path() -> Path:
+    return settings.data_dir() / "ops" / PENDING_FILE
+
+
+def _save_pending(requests: list[RunRequest]) -> None:
+    path = pending_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [{"job_name": r.job_name, "partition_key": r.partition_key, "tags": dict(r.tags),
+             "run_config": r.run_config or {}, "run_key": r.run_key,
+             "asset_selection": None if r.asset_selection is None else [k.to_user_string() for k in r.asset_selection]}
+            for r in requests]
+    temp = path.with_name(f".{PENDING_FILE}.tmp")
+    temp.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    os.replace(temp, path)  # whole or not at all: a kill while writing keeps the previous list
+
+
+def _load_pending() -> list[RunRequest]:
+    path = pending_path()
+    if not path.exists():
+        return []
+    return [RunRequest(run_key=r["run_key"], job_name=r["job_name"], partition_key=r["partition_key"],
+                       tags=r["tags"], run_config=r["run_config"],
+                       asset_selection=None if r["asset_selection"] is None
+                       else [AssetKey.from_user_string(k) for k in r["asset_selection"]])
+            for r in json.loads(path.read_text(encoding="utf-8"))]
+
+
 def run_landing_once(defs, instance: DagsterInstance) -> bool:
-    """Evaluate the sensor and execute its runs, as the daemon would. True if every run succeeded."""
+    """Finish the runs a crash interrupted, then evaluate the sensor and execute its runs, as the daemon
+    would. True if every run succeeded."""
+    pending = _load_pending()
+    if pending:
+        print(f"resuming {len(pending)} run(s) interrupted before they ended (ops/{PENDING_FILE})", flush=True)
+    ok = _execute(defs, instance, pending)
     sensor = defs.resolve_sensor_def("landing_file_sensor")
     with build_sensor_context(instance=instance, definitions=defs, resources=defs.resources) as ctx:
         tick = sensor.evaluate_tick(ctx)
+    return _execute(defs, instance, list(tick.run_requests or [])) and ok
+
+
+def _execute(defs, instance: DagsterInstance, requests: list[RunRequest]) -> bool:
+    """Execute `requests` in turn; each stays in the pending file until its run has ended."""
+    if requests:
+        _save_pending(requests)
     ok = True
-    for request in tick.run_requests or []:
+    for done, request in enumerate(requests, start=1):
         if request.job_name == INGEST_JOB:
             result = materialize(list(defs.assets), selection=request.asset_selection,
                                  partition_key=request.partition_key, tags=dict(request.tags), instance=instance,
@@ -46,6 +97,10 @@ def run_landing_once(defs, instance: DagsterInstance) -> bool:
             what = "unmatched files"
         _report(request.job_name, what, _scope(request), len(request.asset_selection or []), result.success)
         ok &= result.success
+        if done < len(requests):
+            _save_pending(requests[done:])
+        else:
+            pending_path().unlink(missing_ok=True)
     return ok
 
 

@@ -74,7 +74,8 @@ def online_retail() -> Path:
 # run alone at the end while the other workers idle.
 LONGEST_FIRST = tuple(f"retail_assets_tests/{part}" for part in (
     "gold/test_gold_materialize.py", "gold/test_concurrent_backfills.py", "ui/", "gold/test_manifest_isolation.py",
-    "landing/test_landing_file_sensor.py", "reports/", "real_data/", "test_ingest_cli.py", "portal/test_portal_api.py",
+    "reliability/test_kill_safety.py", "landing/test_landing_file_sensor.py", "reports/", "real_data/",
+    "test_ingest_cli.py", "portal/test_portal_api.py",
     "observability/", "ingestion/", "portal/test_portal_browser.py", "silver/test_silver_asset.py", "reliability/",
     "silver/test_contracts.py", "silver/test_transform_rules.py", "automation/", "gold/test_dbt_unit_tests.py",
     "gold/test_dbt_project_offline.py", "ml/", "unit/test_duckdb_memory_limit.py", "test_bench_smoke.py",

@@ -19,6 +19,7 @@ from retail_assets.bronze.streamed_rows import STREAMED_FORMATS, CannotJudge, st
 from retail_assets.landing.file_store import FileTooBig, LandingFileStore
 from retail_assets.landing.limits import file_problem, size_problem
 from retail_assets.landing.profiles import UnmatchedFile, match_file
+from retail_assets.pause_points import pause_point
 from retail_assets.warehouse.base import Warehouse
 
 
@@ -151,6 +152,7 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
         def commit():
             bronze.commit()
             for name, partition, sha in to_archive:
+                pause_point("bronze.before_archive")  # committed, this file not yet moved
                 try:
                     store.archive(name, partition, sha)
                 except OSError as exc:  # rows committed; the next run of the window archives it (`retry`)
@@ -189,6 +191,7 @@ def load_files_to_bronze(store: LandingFileStore, warehouse: Warehouse, entity: 
                 audit["sha256"] = sha
                 bronze.record(**audit, status="rejected", reason=str(exc))
                 commit()
+                pause_point("bronze.before_reject")  # its audit row committed, the file not yet moved
                 try:
                     moved = store.reject(name, f"{name!r}: {exc}\nprofile: {profile.name}\nsha256: {sha or 'not read'}\n")
                 except OSError as move_error:

@@ -53,6 +53,7 @@ from retail_assets.gold.translator import translator
 from retail_assets.gold.window import event_time_args
 from retail_assets.metadata import preview
 from retail_assets.partitions import daily_partitions
+from retail_assets.pause_points import pause_point
 from retail_assets.quality.reconciliation import REVENUE_TOLERANCE, compare_revenue
 from retail_assets.warehouse.base import Warehouse
 
@@ -106,7 +107,11 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareh
             # collected first and row counts added after. (dagster-dbt's fetch_row_counts
             # opens an in-process connection with another configuration, which then blocks
             # the next Python step of the same run from opening the file.)
-            events = list(invocation.stream())
+            events = []
+            for event in invocation.stream():
+                events.append(event)
+                if isinstance(event, Output):
+                    pause_point("gold.model_built")  # dbt built this model; it is still building others
         keep_parse_state(target, environment=environment)
     finally:
         remove_run_target(target)

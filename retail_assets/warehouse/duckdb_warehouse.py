@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from retail_assets.entities import ENTITIES
+from retail_assets.pause_points import pause_point
 from retail_assets.warehouse.base import BronzeWriter, SilverOutcome, TableStats, Warehouse, WarehouseBusy
 from retail_assets.warehouse.table_schemas import REJECTED_ROWS_SCHEMA, bronze_schema, silver_schema
 
@@ -143,6 +144,7 @@ class _DuckDBBronzeWriter(BronzeWriter):
         try:
             for replace, row in self._records:
                 self.warehouse.record_file_load(self.conn, replace=replace, **row)
+            pause_point("bronze.before_commit")  # rows and audit rows written, not committed
             self.conn.execute("COMMIT")
         except BaseException:
             self.rollback()
@@ -290,6 +292,7 @@ class DuckDBWarehouse(Warehouse):
                     stage(f"stage_{name}", getattr(window, name))
                 transformed = time.perf_counter()
                 self._replace_silver_window(conn, entity, start, end)
+                pause_point("silver.before_commit")  # the window rewritten, not committed
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
