@@ -58,18 +58,20 @@ class CustomerFeatures(pa.DataFrameModel):
         coerce = True
 
 
+def _summaries(sales):
+    """(the sales_summary module, `sales` as its typed Ibis table). `sales` is gold.fct_sales as an Ibis
+    table of the warehouse (the work runs there) or a frame. Ibis is imported here, when features are
+    built, not when the code location loads."""
+    from retail_assets.ml import sales_summary
+
+    return sales_summary, sales_summary.as_sales_table(sales)
+
+
 def customer_sales_summary(sales, cutoff: date) -> pd.DataFrame:
     """Per identified customer with a line on or before `cutoff`: first/last sale, 8-week volume and money,
-    main store. `sales` is gold.fct_sales as an Ibis table (computed in the warehouse) or a frame."""
-    from retail_assets.ml import sales_summary  # Ibis: imported when features are built, not at load
-
-    return sales_summary.customer_summary(sales_summary.as_sales_table(sales), cutoff, LOOKBACK_DAYS, RECENT_DAYS)
-
-
-def first_purchases(sales, cutoff: date) -> pd.Series:
-    """The first sale date per identified customer, among sales on or before `cutoff`."""
-    summary = customer_sales_summary(sales, cutoff)
-    return summary.set_index("customer_id")["first_purchase"].rename("first_purchase")
+    main store."""
+    summaries, table = _summaries(sales)
+    return summaries.customer_summary(table, cutoff, LOOKBACK_DAYS, RECENT_DAYS)
 
 
 def customers_at(customers: pd.DataFrame, cutoff: date, first_purchase: pd.Series | None = None) -> pd.DataFrame:
@@ -90,9 +92,8 @@ def customers_at(customers: pd.DataFrame, cutoff: date, first_purchase: pd.Serie
 
 def latest_sale_date(sales) -> date:
     """The last sale date in gold: the default cut-off follows the data, never the clock."""
-    from retail_assets.ml import sales_summary
-
-    latest = sales_summary.latest_sale(sales_summary.as_sales_table(sales))
+    summaries, table = _summaries(sales)
+    latest = summaries.latest_sale(table)
     if latest is None:
         raise ValueError("gold.fct_sales is empty: load sales before building ML assets")
     return latest
@@ -100,9 +101,8 @@ def latest_sale_date(sales) -> date:
 
 def guest_sales_summary(sales, cutoff: date) -> dict:
     """Guest checkouts (no customer id) on or before `cutoff`: kept out of the customer model, counted here."""
-    from retail_assets.ml import sales_summary
-
-    return sales_summary.guest_summary(sales_summary.as_sales_table(sales), cutoff)
+    summaries, table = _summaries(sales)
+    return summaries.guest_summary(table, cutoff)
 
 
 def build_customer_features(
@@ -154,9 +154,7 @@ def _store_attribute(main_store: pd.Series, attribute: pd.Series) -> pd.Series:
 
 def label_churn(sales, customers_at_cutoff: pd.DataFrame, cutoff: date, horizon_days: int) -> pd.Series:
     """1 = the customer bought nothing in (cutoff, cutoff + horizon_days]; aligned to customers_at_cutoff."""
-    from retail_assets.ml import sales_summary
-
-    buying = sales_summary.buyers_between(sales_summary.as_sales_table(sales), cutoff,
-                                          cutoff + timedelta(days=horizon_days))
+    summaries, table = _summaries(sales)
+    buying = summaries.buyers_between(table, cutoff, cutoff + timedelta(days=horizon_days))
     churned = ~customers_at_cutoff["customer_id"].isin(buying)
     return pd.Series(churned.astype(int).to_numpy(), index=customers_at_cutoff.index, name="churned")
